@@ -1,0 +1,185 @@
+import { errors } from 'oidc-provider';
+import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
+
+import type { Store } from './store.js';
+import { StoreUnavailableError } from './store-error.js';
+
+/*
+ * Keys (model names are PascalCase, so these prefixes cannot collide):
+ *   oidc:<Model>:<id>            the artifact (payload as oidc-provider gave it)
+ *   oidc:consumed:<Model>:<id>   consumed marker, epoch seconds (set once, atomically)
+ *   oidc:uid:<uid>               Session uid -> Session id
+ *   oidc:userCode:<code>         DeviceCode user code -> DeviceCode id
+ *   oidc:grant:<grantId>         set of "<Model>:<id>" of every artifact of the grant,
+ *                                the Grant record itself included
+ */
+const artifactKey = (model: string, id: string) => `oidc:${model}:${id}`;
+const consumedKey = (model: string, id: string) => `oidc:consumed:${model}:${id}`;
+const uidKey = (uid: string) => `oidc:uid:${uid}`;
+const userCodeKey = (userCode: string) => `oidc:userCode:${userCode}`;
+const grantKey = (grantId: string) => `oidc:grant:${grantId}`;
+
+const UNAVAILABLE = 'the session store is unavailable, try again shortly';
+
+/** A store outage as oidc-provider's 503 temporarily_unavailable. */
+function temporarilyUnavailable(cause: StoreUnavailableError): errors.TemporarilyUnavailable {
+  const error = new errors.TemporarilyUnavailable(UNAVAILABLE, { cause });
+  error.status = 503;
+  error.statusCode = 503;
+  // expose was computed for the default 400; keep it, or oidc-provider renders server_error.
+  error.expose = true;
+  return error;
+}
+
+async function guarded<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw error instanceof StoreUnavailableError ? temporarilyUnavailable(error) : error;
+  }
+}
+
+/** "AuthorizationCode" -> "authorization code" */
+function label(model: string): string {
+  return model.replace(/(?<=[a-z])(?=[A-Z])/g, ' ').toLowerCase();
+}
+
+const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The grant an artifact belongs to: its grantId, or its own id for the Grant record. */
+function grantOf(model: string, id: string, payload: AdapterPayload): string | undefined {
+  if (model === 'Grant') return id;
+  return typeof payload.grantId === 'string' ? payload.grantId : undefined;
+}
+
+/**
+ * One oidc-provider adapter class for any Store. oidc-provider creates one
+ * instance per model (`new Adapter('AuthorizationCode')`); all share the store.
+ */
+export function createAdapter(store: Store): AdapterConstructor {
+  // The consumed marker is left to expire with the artifact's lifetime: as a
+  // tombstone it keeps a request that read the artifact just before its removal
+  // from winning consume() afterwards.
+  async function removeArtifact(model: string, id: string): Promise<void> {
+    const payload = await store.take<AdapterPayload>(artifactKey(model, id));
+    if (payload === undefined) return;
+    if (typeof payload.uid === 'string') await deleteIfPointsTo(uidKey(payload.uid), id);
+    if (typeof payload.userCode === 'string') await deleteIfPointsTo(userCodeKey(payload.userCode), id);
+  }
+
+  async function deleteIfPointsTo(key: string, id: string): Promise<void> {
+    if ((await store.get<string>(key)) === id) await store.delete(key);
+  }
+
+  /**
+   * Removes every artifact of a grant. With `keepGrant` the Grant record stays:
+   * that is oidc-provider's call (its `revokeGrantPolicy` destroys it separately,
+   * and keeps it when a client revokes one of its tokens, so no new consent is
+   * needed). A replayed code takes the Grant too.
+   */
+  async function revokeGrant(grantId: string, { keepGrant }: { keepGrant: boolean }): Promise<void> {
+    // The Grant record goes first. Without it oidc-provider refuses every token
+    // of the grant, so the revocation holds even if the store fails midway
+    // below, and for tokens written concurrently with (or after) it.
+    if (!keepGrant) await removeArtifact('Grant', grantId);
+    const members = await store.members(grantKey(grantId));
+    await Promise.all(
+      members.map((member) => {
+        const colon = member.indexOf(':');
+        const model = member.slice(0, colon);
+        return model === 'Grant' ? undefined : removeArtifact(model, member.slice(colon + 1));
+      }),
+    );
+    if (!keepGrant) await store.delete(grantKey(grantId));
+  }
+
+  return class StoreAdapter implements Adapter {
+    readonly #model: string;
+
+    constructor(model: string) {
+      this.#model = model;
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      const ttlMs = typeof expiresIn === 'number' ? Math.max(1, expiresIn) * 1000 : undefined;
+      await guarded(async () => {
+        // Indexes first, the artifact last. If a write fails midway, what is left
+        // is an index entry pointing at nothing, which lookups and revocation
+        // skip. The other order could leave a live artifact that the grant index
+        // does not know of, and revokeByGrantId would miss it.
+        const grantId = grantOf(this.#model, id, payload);
+        if (grantId !== undefined) {
+          await store.addToSet(grantKey(grantId), `${this.#model}:${id}`, ttlMs ?? Number.POSITIVE_INFINITY);
+        }
+        if (this.#model === 'Session' && typeof payload.uid === 'string') {
+          await store.set(uidKey(payload.uid), id, ttlMs);
+        }
+        if (typeof payload.userCode === 'string') {
+          await store.set(userCodeKey(payload.userCode), id, ttlMs);
+        }
+        await store.set(artifactKey(this.#model, id), payload, ttlMs);
+      });
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      return guarded(async () => {
+        const [payload, consumed] = await Promise.all([
+          store.get<AdapterPayload>(artifactKey(this.#model, id)),
+          store.get<number>(consumedKey(this.#model, id)),
+        ]);
+        if (payload === undefined) return undefined;
+        return consumed === undefined ? payload : { ...payload, consumed };
+      });
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return guarded(async () => {
+        const id = await store.get<string>(uidKey(uid));
+        if (id === undefined) return undefined;
+        const payload = await this.find(id);
+        return payload?.uid === uid ? payload : undefined;
+      });
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return guarded(async () => {
+        const id = await store.get<string>(userCodeKey(userCode));
+        if (id === undefined) return undefined;
+        const payload = await this.find(id);
+        return payload?.userCode === userCode ? payload : undefined;
+      });
+    }
+
+    /**
+     * oidc-provider checks `consumed` and then calls consume(): with a shared
+     * store two requests can both pass the check. Only the one that sets the
+     * marker wins; find() shows it as `consumed`. A loser revokes the whole
+     * grant (RFC 6749 section 4.1.2) and fails with invalid_grant. The artifact
+     * itself is not rewritten, so a revocation cannot be undone by a late write.
+     */
+    async consume(id: string): Promise<void> {
+      await guarded(async () => {
+        const payload = await store.get<AdapterPayload>(artifactKey(this.#model, id));
+        if (payload === undefined) {
+          throw new errors.InvalidGrant(`${label(this.#model)} not found`);
+        }
+        const remainingMs = typeof payload.exp === 'number' ? Math.max(1000, payload.exp * 1000 - Date.now()) : undefined;
+        if (await store.setIfAbsent(consumedKey(this.#model, id), epochSeconds(), remainingMs)) {
+          return;
+        }
+        const grantId = grantOf(this.#model, id, payload);
+        if (grantId !== undefined) await revokeGrant(grantId, { keepGrant: false });
+        throw new errors.InvalidGrant(`${label(this.#model)} already used`);
+      });
+    }
+
+    async destroy(id: string): Promise<void> {
+      await guarded(() => removeArtifact(this.#model, id));
+    }
+
+    /** Removes every token of the grant, whichever model's adapter is asked; the Grant record is oidc-provider's to destroy. */
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await guarded(() => revokeGrant(grantId, { keepGrant: true }));
+    }
+  };
+}

@@ -1,0 +1,183 @@
+import KeyvRedis, { createClient } from '@keyv/redis';
+import { Keyv } from 'keyv';
+
+import { describeRedisUrl } from './redis-url.js';
+import type { Store } from './store.js';
+import { StoreUnavailableError } from './store-error.js';
+import { checkSetTtl, checkTtl } from './ttl.js';
+
+type RedisClient = ReturnType<typeof createClient>;
+
+export interface RedisStoreOptions {
+  url: string;
+  namespace: string;
+  /** Bound for connecting and for every command, in milliseconds. */
+  timeoutMs: number;
+}
+
+/** Reconnect after 100, 200, 400, 800, then every 1000 ms, forever. */
+function reconnectDelay(retries: number): number {
+  return Math.min(100 * 2 ** retries, 1000);
+}
+
+/**
+ * Start-up when Redis is down: FAIL FAST. The store connects and PINGs before
+ * it is returned; if that does not succeed within timeoutMs the client is
+ * destroyed and this rejects with StoreUnavailableError, so a process with a
+ * wrong or dead REDIS_URL never starts serving. Once started, an outage is
+ * reported per call (StoreUnavailableError within timeoutMs) and the client
+ * reconnects by itself.
+ */
+export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
+  const { safeUrl, scrub } = describeRedisUrl(options.url);
+  const client: RedisClient = createClient({
+    url: options.url,
+    // While disconnected, commands reject at once instead of queueing until Redis returns.
+    disableOfflineQueue: true,
+    // While connected but unresponsive, commands reject after timeoutMs.
+    commandOptions: { timeout: options.timeoutMs },
+    socket: { connectTimeout: options.timeoutMs, reconnectStrategy: reconnectDelay },
+  });
+  const adapter = new KeyvRedis(client, {
+    namespace: options.namespace,
+    throwOnConnectError: true,
+    throwOnErrors: true,
+    connectionTimeout: options.timeoutMs,
+  });
+  // useKeyPrefix: false, so only KeyvRedis prefixes keys ("<namespace>::<key>"),
+  // not keyv as well; this is the layout @keyv/redis's own createKeyv() uses.
+  const keyv = new Keyv(adapter, { namespace: options.namespace, useKeyPrefix: false, throwOnErrors: true });
+  const store = new RedisStore(client, adapter, keyv, (operation, error) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new StoreUnavailableError(scrub(`redis store ${safeUrl}: ${operation} failed: ${reason}`), { cause: error });
+  });
+  try {
+    await store.connect();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
+
+type Unavailable = (operation: string, error: unknown) => StoreUnavailableError;
+
+/**
+ * keyv over @keyv/redis. Plain get/set/delete go through keyv; the atomic
+ * operations use the raw client on the very key KeyvRedis would use and the
+ * very string keyv would store ({ value, expires } via keyv.serializeData), so
+ * keyv.get() reads what take() and setIfAbsent() see and write.
+ * Index sets are native Redis sets (SADD), not keyv values.
+ */
+export class RedisStore implements Store {
+  readonly kind = 'redis';
+  readonly #client: RedisClient;
+  readonly #adapter: KeyvRedis<unknown>;
+  readonly #keyv: Keyv;
+  readonly #unavailable: Unavailable;
+
+  constructor(client: RedisClient, adapter: KeyvRedis<unknown>, keyv: Keyv, unavailable: Unavailable) {
+    this.#client = client;
+    this.#adapter = adapter;
+    this.#keyv = keyv;
+    this.#unavailable = unavailable;
+  }
+
+  /** Connects (bounded by the KeyvRedis connectionTimeout) and PINGs. */
+  async connect(): Promise<void> {
+    await this.#guard('connect', () => this.#adapter.getClient());
+    await this.ping();
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return this.#guard('get', () => this.#keyv.get<T>(key));
+  }
+
+  async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
+    const ttl = checkTtl(ttlMs);
+    await this.#guard('set', () => this.#keyv.set(key, value, ttl));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#guard('delete', () => this.#keyv.delete(key));
+  }
+
+  async take<T>(key: string): Promise<T | undefined> {
+    return this.#guard('take', async () => {
+      const raw = await this.#client.getDel(this.#redisKey(key));
+      if (raw === null) {
+        return undefined;
+      }
+      const data = await this.#keyv.deserializeData<T>(raw);
+      // keyv's own expiry check: Redis may keep a key a few ms past keyv's `expires`.
+      if (data === undefined || (typeof data.expires === 'number' && data.expires <= Date.now())) {
+        return undefined;
+      }
+      return data.value;
+    });
+  }
+
+  async setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean> {
+    const ttl = checkTtl(ttlMs);
+    return this.#guard('setIfAbsent', async () => {
+      const expires = ttl === undefined ? undefined : Date.now() + ttl;
+      const serialized = await this.#keyv.serializeData({ value, expires });
+      if (typeof serialized !== 'string') {
+        throw new TypeError('keyv is expected to serialize to a string');
+      }
+      const reply = await this.#client.set(
+        this.#redisKey(key),
+        serialized,
+        ttl === undefined ? { condition: 'NX' } : { condition: 'NX', expiration: { type: 'PX', value: ttl } },
+      );
+      return reply !== null;
+    });
+  }
+
+  async addToSet(key: string, member: string, ttlMs: number): Promise<void> {
+    const ttl = checkSetTtl(ttlMs);
+    await this.#guard('addToSet', async () => {
+      const redisKey = this.#redisKey(key);
+      // Pipelined on one connection, so Redis runs them in this order. PEXPIRE NX
+      // gives a fresh set its first TTL (GT alone never touches a key without a
+      // TTL); PEXPIRE GT then only ever lengthens it. Deliberately not MULTI:
+      // @redis/client queues MULTI while offline, ignoring disableOfflineQueue
+      // and the command timeout.
+      await Promise.all(
+        ttl === undefined
+          ? [this.#client.sAdd(redisKey, member), this.#client.persist(redisKey)]
+          : [
+              this.#client.sAdd(redisKey, member),
+              this.#client.pExpire(redisKey, ttl, 'NX'),
+              this.#client.pExpire(redisKey, ttl, 'GT'),
+            ],
+      );
+    });
+  }
+
+  async members(key: string): Promise<string[]> {
+    return this.#guard('members', () => this.#client.sMembers(this.#redisKey(key)));
+  }
+
+  async ping(): Promise<void> {
+    await this.#guard('ping', () => this.#client.ping());
+  }
+
+  /** Graceful QUIT when connected; while Redis is unreachable, drop the socket at once. */
+  async close(): Promise<void> {
+    await this.#guard('close', () => this.#adapter.disconnect(!this.#client.isReady));
+  }
+
+  /** The key KeyvRedis reads and writes for `key`: "<namespace>::<key>". */
+  #redisKey(key: string): string {
+    return this.#adapter.createKeyPrefix(key, this.#adapter.namespace);
+  }
+
+  async #guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw this.#unavailable(operation, error);
+    }
+  }
+}

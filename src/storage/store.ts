@@ -1,0 +1,49 @@
+import { MemoryStore } from './memory-store.js';
+import { createRedisStore } from './redis-store.js';
+
+export { StoreUnavailableError } from './store-error.js';
+
+/**
+ * A key-value store with the few atomic operations the OIDC adapter needs.
+ * Values are stored the way keyv stores them. TTLs are in milliseconds;
+ * omitted means "never expires". Every backend failure rejects with
+ * StoreUnavailableError, never resolves as a miss.
+ */
+export interface Store {
+  readonly kind: 'memory' | 'redis';
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Atomic read-and-delete: of concurrent takers, exactly one gets the value. */
+  take<T>(key: string): Promise<T | undefined>;
+  /** Atomic: true if this call stored the value, false if the key was present. */
+  setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean>;
+  /** Adds to an index set; the set's TTL only ever grows (Infinity: never expires). */
+  addToSet(key: string, member: string, ttlMs: number): Promise<void>;
+  members(key: string): Promise<string[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** Redis when given (redis:// or rediss://), process memory otherwise. */
+  redisUrl?: string;
+  /** Redis key prefix, "<namespace>::<key>". Defaults to "siwe-idp". */
+  namespace?: string;
+  /** Redis connect and per-command bound in milliseconds. Defaults to 1000. */
+  timeoutMs?: number;
+  /** Memory backend: how often expired entries are dropped. Defaults to 60000. */
+  sweepIntervalMs?: number;
+}
+
+/** Redis: fails fast with StoreUnavailableError if Redis is unreachable at start. */
+export async function createStore(options: StoreOptions): Promise<Store> {
+  if (options.redisUrl === undefined || options.redisUrl === '') {
+    return new MemoryStore({ sweepIntervalMs: options.sweepIntervalMs ?? 60_000 });
+  }
+  return createRedisStore({
+    url: options.redisUrl,
+    namespace: options.namespace ?? 'siwe-idp',
+    timeoutMs: options.timeoutMs ?? 1000,
+  });
+}
