@@ -1,0 +1,12 @@
+/** `Chain ID` must be one of the configured CHAIN_IDS. */
+import { SiweError } from '../errors.js';
+import type { SiweContext } from './context.js';
+
+export function checkChainId({ message, expected }: SiweContext): void {
+  if (!expected.chainIds.includes(message.chainId)) {
+    throw new SiweError(
+      'chain_not_allowed',
+      `chain ${message.chainId} is not accepted here; accepted chains: ${expected.chainIds.join(', ')}`,
+    );
+  }
+}
