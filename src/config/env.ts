@@ -1,0 +1,126 @@
+/**
+ * Reads the process environment into a typed, validated Config.
+ * Every problem is collected, so one failed start lists everything to fix.
+ */
+import { ConfigError } from './errors.js';
+
+export interface Config {
+  production: boolean;
+  port: number;
+  /** The issuer identifier, no trailing slash (e.g. `https://id.example.com`). */
+  issuer: string;
+  /** The SIWE `domain`: the issuer's host including a non-default port. */
+  siweDomain: string;
+  /** The issuer's scheme without colon (`https`). */
+  siweScheme: string;
+  trustProxy: boolean;
+  redisUrl: string | undefined;
+  clientsFile: string | undefined;
+  jwksFile: string | undefined;
+  cookieKeys: string[] | undefined;
+  chainIds: number[];
+  /** Seconds an interaction, and so the SIWE challenge, stays valid. */
+  interactionTtl: number;
+  /** Seconds of clock skew tolerated for `issuedAt` in the future. */
+  clockSkew: number;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const MIN_COOKIE_KEY_LENGTH = 32;
+
+export function isLoopback(hostname: string): boolean {
+  return LOOPBACK.has(hostname);
+}
+
+function parseInteger(name: string, raw: string, min: number, max: number, problems: string[]): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    return min;
+  }
+  return Number(raw);
+}
+
+function parseBoolean(name: string, raw: string | undefined, problems: string[]): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  problems.push(`${name} must be true or false, got "${raw}"`);
+  return false;
+}
+
+function parseIssuer(raw: string, production: boolean, problems: string[]): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`ISSUER must be an absolute URL such as https://id.example.com, got "${raw}"`);
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push(`ISSUER must use https: (got ${url.protocol})`);
+  } else if (url.protocol === 'http:' && production && !isLoopback(url.hostname)) {
+    problems.push(
+      `ISSUER ${raw} uses http: on a non-loopback host; with NODE_ENV=production use an https: issuer ` +
+        '(terminate TLS in front of the server and set TRUST_PROXY=true)',
+    );
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    problems.push('ISSUER must not contain a query, a fragment or credentials');
+  }
+  if (url.pathname !== '/') {
+    problems.push(`ISSUER must be an origin without a path (got path "${url.pathname}")`);
+  }
+  return url;
+}
+
+function parseChainIds(raw: string, problems: string[]): number[] {
+  const ids = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const valid = ids.filter((id) => /^[1-9]\d*$/.test(id) && Number.isSafeInteger(Number(id)));
+  if (ids.length === 0 || valid.length !== ids.length) {
+    problems.push(`CHAIN_IDS must be a comma-separated list of EIP-155 chain ids such as "1,10,8453", got "${raw}"`);
+  }
+  return [...new Set(valid.map(Number))];
+}
+
+function parseCookieKeys(raw: string | undefined, production: boolean, problems: string[]): string[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const keys = raw.split(',').map((key) => key.trim()).filter(Boolean);
+  if (production && keys.some((key) => key.length < MIN_COOKIE_KEY_LENGTH)) {
+    problems.push(`COOKIE_KEYS: every key must be at least ${MIN_COOKIE_KEY_LENGTH} characters long`);
+  }
+  return keys;
+}
+
+function optional(raw: string | undefined): string | undefined {
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  const port = parseInteger('PORT', env.PORT ?? '3000', 0, 65535, problems);
+  const issuerUrl = parseIssuer(optional(env.ISSUER) ?? `http://localhost:${port}`, production, problems);
+  const chainIds = parseChainIds(env.CHAIN_IDS ?? '1', problems);
+  const config: Config = {
+    production,
+    port,
+    issuer: issuerUrl ? issuerUrl.origin : '',
+    siweDomain: issuerUrl ? issuerUrl.host : '',
+    siweScheme: issuerUrl ? issuerUrl.protocol.slice(0, -1) : '',
+    trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, problems),
+    redisUrl: optional(env.REDIS_URL),
+    clientsFile: optional(env.CLIENTS_FILE),
+    jwksFile: optional(env.JWKS_FILE),
+    cookieKeys: parseCookieKeys(env.COOKIE_KEYS, production, problems),
+    chainIds,
+    interactionTtl: parseInteger('INTERACTION_TTL', env.INTERACTION_TTL ?? '600', 60, 86400, problems),
+    clockSkew: parseInteger('CLOCK_SKEW', env.CLOCK_SKEW ?? '60', 0, 600, problems),
+  };
+  if (production) {
+    if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npm run -s keys > jwks.json)');
+    if (!config.cookieKeys) problems.push('COOKIE_KEYS is required with NODE_ENV=production (comma-separated random secrets, 32+ characters each)');
+    if (!config.clientsFile) problems.push('CLIENTS_FILE is required with NODE_ENV=production (a JSON array of client metadata)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,47 @@
+/**
+ * Everything the server needs before it starts, from the environment and the
+ * files it names, with the development defaults and their warnings.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ClientMetadata } from 'oidc-provider';
+import { DEV_CLIENT, loadClients } from './clients.js';
+import { readConfig, type Config } from './env.js';
+import { generateJwks, loadJwks, type PrivateJwks } from './keys.js';
+
+export interface Settings {
+  config: Config;
+  jwks: PrivateJwks;
+  clients: ClientMetadata[];
+  cookieKeys: string[];
+  /** Development defaults in use; printed loudly at start. */
+  warnings: string[];
+}
+
+export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+  const config = readConfig(env);
+  const warnings: string[] = [];
+  if (!config.production) warnings.push('NODE_ENV is not "production": development defaults are allowed');
+  if (!config.redisUrl) {
+    warnings.push('REDIS_URL is not set: sessions, codes and tokens live in this process only (one instance, lost on restart)');
+  }
+  let jwks: PrivateJwks;
+  if (config.jwksFile) {
+    jwks = await loadJwks(config.jwksFile);
+  } else {
+    jwks = await generateJwks();
+    warnings.push('JWKS_FILE is not set: signing keys were generated in memory; tokens stop verifying after a restart');
+  }
+  let cookieKeys = config.cookieKeys;
+  if (!cookieKeys) {
+    cookieKeys = [randomBytes(32).toString('base64url')];
+    warnings.push('COOKIE_KEYS is not set: a random cookie key was generated; sign-ins in progress break on restart');
+  }
+  let clients: ClientMetadata[];
+  if (config.clientsFile) {
+    clients = await loadClients(config.clientsFile);
+  } else {
+    clients = [DEV_CLIENT];
+    warnings.push(`CLIENTS_FILE is not set: serving the documented development client "${DEV_CLIENT.client_id}" (see README)`);
+  }
+  return { config, jwks, clients, cookieKeys, warnings };
+}

@@ -1,0 +1,23 @@
+/** The `--help` text: the same settings as the README's configuration table. */
+export const HELP = `siwe-idp: an OpenID Connect provider whose login is Sign-In with Ethereum
+
+Usage: npm start            (node dist/main.js)
+       node dist/main.js --help
+
+Environment:
+  PORT             port to listen on                                  default 3000
+  ISSUER           issuer URL (an origin); endpoints derive from it   default http://localhost:$PORT
+                   the SIWE domain is its host, port included
+  TRUST_PROXY      honour X-Forwarded-* (behind a TLS terminator)     default false
+  REDIS_URL        redis://… shared store for any number of instances default: in-memory, one process
+  CLIENTS_FILE     JSON array of client metadata                      default: the dev client (development)
+  JWKS_FILE        private JWKS (must include an EC P-256 key)        default: generated (development)
+  COOKIE_KEYS      comma-separated cookie signing secrets             default: generated (development)
+  CHAIN_IDS        EIP-155 chain ids a SIWE message may name          default 1
+  INTERACTION_TTL  seconds a sign-in (and its nonce) stays valid       default 600
+  CLOCK_SKEW       seconds of clock skew tolerated                    default 60
+  NODE_ENV         "production" requires JWKS_FILE, COOKIE_KEYS, CLIENTS_FILE and an https issuer
+  LOG_LEVEL        info | warn | silent                               default info
+
+Generate a signing key set: npm run -s keys > jwks.json
+`;

@@ -1,0 +1,23 @@
+/** POST /interaction/:uid/confirm — grants what the consent prompt showed. */
+import type { Context } from 'koa';
+import { addMissing } from '../oidc/grants.js';
+import type { InteractionDeps } from './deps.js';
+import { loadInteraction } from './load.js';
+import { respondRedirect } from './negotiate.js';
+import { Problem } from './problem.js';
+
+export function confirm({ provider }: InteractionDeps) {
+  return async (ctx: Context): Promise<void> => {
+    const { interaction, client } = await loadInteraction(ctx, provider, 'consent');
+    const accountId = interaction.session?.accountId;
+    if (!accountId) throw new Problem(400, 'invalid_request', 'sign in before granting access');
+    const grant = interaction.grantId
+      ? await provider.Grant.find(interaction.grantId)
+      : new provider.Grant({ accountId, clientId: client.clientId });
+    if (!grant) throw new Problem(400, 'invalid_interaction', 'the grant of this sign-in no longer exists; start again');
+    addMissing(grant, interaction.prompt.details);
+    const grantId = await grant.save();
+    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    respondRedirect(ctx, redirectTo);
+  };
+}

@@ -1,0 +1,10 @@
+import type Provider from 'oidc-provider';
+import type { Config } from '../config/env.js';
+import type { Store } from '../storage/store.js';
+
+/** What the interaction handlers work with. */
+export interface InteractionDeps {
+  provider: Provider;
+  store: Store;
+  config: Config;
+}

@@ -1,0 +1,58 @@
+/**
+ * POST /interaction/:uid/login {message, signature} — verifies a Sign-In with
+ * Ethereum proof against this interaction's challenge and finishes the login.
+ */
+import type { Context } from 'koa';
+import { verifySiwe, type SiweExpectation } from '../siwe/checks/index.js';
+import { SiweError } from '../siwe/errors.js';
+import { consumeChallenge, findChallenge } from './challenge.js';
+import type { InteractionDeps } from './deps.js';
+import { loadInteraction, redirectUriOf } from './load.js';
+import { respondRedirect } from './negotiate.js';
+import { Problem } from './problem.js';
+
+const MAX_FIELD = 8192;
+
+function readAttempt(body: unknown): { message: string; signature: string } {
+  const { message, signature } = (body ?? {}) as Record<string, unknown>;
+  if (typeof message !== 'string' || typeof signature !== 'string' || !message || !signature) {
+    throw new Problem(400, 'invalid_request', 'send the signed message and its signature as "message" and "signature"');
+  }
+  if (message.length > MAX_FIELD || signature.length > MAX_FIELD) {
+    throw new Problem(400, 'invalid_request', 'message or signature is too long');
+  }
+  // HTML forms submit CRLF line breaks; the signed text has LF.
+  return { message: message.replace(/\r\n/g, '\n'), signature: signature.trim() };
+}
+
+export function login({ provider, store, config }: InteractionDeps) {
+  return async (ctx: Context): Promise<void> => {
+    const attempt = readAttempt(ctx.request.body);
+    const loaded = await loadInteraction(ctx, provider, 'login');
+    const { uid } = loaded.interaction;
+    const challenge = await findChallenge(store, uid);
+    if (!challenge) throw new SiweError('nonce_mismatch', 'no challenge was issued for this sign-in; load the login page first');
+
+    const expected: SiweExpectation = {
+      domain: config.siweDomain,
+      scheme: config.siweScheme,
+      uri: config.issuer,
+      chainIds: config.chainIds,
+      nonce: challenge.nonce,
+      challengeIssuedAt: Date.parse(challenge.issuedAt),
+      redirectUri: redirectUriOf(loaded),
+      clockSkewMs: config.clockSkew * 1000,
+      now: Date.now(),
+      consumeNonce: (nonce) => consumeChallenge(store, uid, challenge, nonce),
+    };
+    const { address, message } = await verifySiwe(attempt, expected);
+
+    const redirectTo = await provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      { login: { accountId: address, amr: ['pop'], ts: Math.floor(Date.now() / 1000), chainId: message.chainId } },
+      { mergeWithLastSubmission: false },
+    );
+    respondRedirect(ctx, redirectTo);
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * GET /interaction/:uid/message?address=0x…&chainId=1 — the exact EIP-4361
+ * text to sign for this interaction, for pages and signers that would rather
+ * not build it themselves.
+ */
+import type { Context } from 'koa';
+import { toChecksumAddress } from '../siwe/address.js';
+import { SiweError } from '../siwe/errors.js';
+import { formatSiweMessage } from '../siwe/message.js';
+import { findChallenge } from './challenge.js';
+import type { InteractionDeps } from './deps.js';
+import { loadInteraction } from './load.js';
+import { Problem } from './problem.js';
+import { siweFields } from './view-model.js';
+
+function readAddress(raw: unknown): string {
+  if (typeof raw !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(raw)) {
+    throw new Problem(400, 'invalid_request', 'address must be 0x followed by 40 hexadecimal digits');
+  }
+  if (raw !== raw.toLowerCase() && raw.slice(2) !== raw.slice(2).toUpperCase() && toChecksumAddress(raw) !== raw) {
+    throw new SiweError('invalid_address', 'the address has mixed case but an invalid EIP-55 checksum');
+  }
+  return toChecksumAddress(raw);
+}
+
+function readChainId(raw: unknown, allowed: readonly number[]): number {
+  const chainId = typeof raw === 'string' && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!allowed.includes(chainId)) {
+    throw new SiweError('chain_not_allowed', `chainId must be one of: ${allowed.join(', ')}`);
+  }
+  return chainId;
+}
+
+export function message({ provider, store, config }: InteractionDeps) {
+  return async (ctx: Context): Promise<void> => {
+    const loaded = await loadInteraction(ctx, provider, 'login');
+    const challenge = await findChallenge(store, loaded.interaction.uid);
+    if (!challenge) throw new SiweError('nonce_mismatch', 'no challenge was issued for this sign-in; load the login page first');
+    const address = readAddress(ctx.query.address);
+    const chainId = readChainId(ctx.query.chainId, config.chainIds);
+    const { scheme: _scheme, chainIds: _chainIds, ...fields } = siweFields(loaded, config, challenge);
+    ctx.body = { address, chainId, message: formatSiweMessage({ ...fields, address, chainId }) };
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * The login interaction, under /interaction/:uid (the path oidc-provider scopes
+ * its `_interaction` cookie to): one page plus a small JSON API that the page,
+ * command-line signers and tests all use.
+ */
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { abort } from './abort.js';
+import { confirm } from './consent.js';
+import type { InteractionDeps } from './deps.js';
+import { interactionErrors } from './errors.js';
+import { login } from './login.js';
+import { message } from './message.js';
+import { show } from './show.js';
+
+async function noStore(ctx: Context, next: Next): Promise<void> {
+  ctx.set('Cache-Control', 'no-store');
+  await next();
+}
+
+export function interactionRoutes(deps: InteractionDeps) {
+  const router = new Router();
+  const body = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '16kb', formLimit: '16kb' });
+  router.use('/interaction/:uid', noStore, interactionErrors);
+  router.get('/interaction/:uid', show(deps));
+  router.get('/interaction/:uid/message', message(deps));
+  router.post('/interaction/:uid/login', body, login(deps));
+  router.post('/interaction/:uid/confirm', body, confirm(deps));
+  router.post('/interaction/:uid/abort', body, abort(deps));
+  return router.routes();
+}
