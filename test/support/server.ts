@@ -13,8 +13,7 @@ import { generateJwks, type PrivateJwks } from '../../src/config/keys.js';
 import type { Settings } from '../../src/config/settings.js';
 import { createStore, type Store } from '../../src/storage/store.js';
 import { TEST_CLIENTS } from './clients.js';
-
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { deleteNamespace, REDIS_URL } from './storage-backends.js';
 
 export type Backend = 'memory' | 'redis';
 export const BACKENDS: Backend[] = ['memory', 'redis'];
@@ -77,6 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
+      if (redisUrl) await deleteNamespace(redisUrl, shared.namespace).catch(() => undefined);
     },
   };
 }
