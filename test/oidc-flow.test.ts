@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Wallet } from 'ethers';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import supertest from 'supertest';
-import { FIRST_PARTY, PUBLIC_CLIENT, RP_REDIRECT, THIRD_PARTY } from './support/clients.js';
+import { FIRST_PARTY, PUBLIC_CLIENT, RP_REDIRECT, RS256_CLIENT, THIRD_PARTY } from './support/clients.js';
 import { newAuthRequest, walletLogin, type Agent } from './support/flow.js';
 import { BACKENDS, startServer, type TestServer } from './support/server.js';
 
@@ -113,6 +113,22 @@ for (const backend of BACKENDS) {
       });
       assert.equal(token.status, 200, token.text);
       const { payload } = await jwtVerify(token.body.id_token, jwks, { issuer: server.issuer, audience: THIRD_PARTY.client_id });
+      assert.equal(payload.sub, wallet.address);
+    });
+
+    it('signs ID tokens with RS256 for a client registered for it', async () => {
+      const fresh = supertest.agent(server.issuer);
+      const wallet = Wallet.createRandom();
+      const request = newAuthRequest(RS256_CLIENT.client_id);
+      const callback = await walletLogin(fresh, wallet, request);
+      const token = await fresh
+        .post('/token')
+        .set('Authorization', basic(RS256_CLIENT.client_id, String(RS256_CLIENT.client_secret)))
+        .type('form')
+        .send({ grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: RP_REDIRECT, code_verifier: request.codeVerifier });
+      assert.equal(token.status, 200, token.text);
+      const { payload, protectedHeader } = await jwtVerify(token.body.id_token, jwks, { issuer: server.issuer, audience: RS256_CLIENT.client_id, algorithms: ['RS256'] });
+      assert.equal(protectedHeader.alg, 'RS256');
       assert.equal(payload.sub, wallet.address);
     });
 

@@ -17,13 +17,25 @@ export interface Settings {
   warnings: string[];
 }
 
-export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
-  const config = readConfig(env);
+/** Warnings about the deployment itself, whatever the defaults. */
+export function deploymentWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (!config.production) warnings.push('NODE_ENV is not "production": development defaults are allowed');
   if (!config.redisUrl) {
     warnings.push('REDIS_URL is not set: sessions, codes and tokens live in this process only (one instance, lost on restart)');
   }
+  if (config.siweScheme === 'https' && !config.trustProxy) {
+    warnings.push(
+      'ISSUER is https: but TRUST_PROXY is off: this server speaks plain http, so behind your TLS proxy set TRUST_PROXY=true, ' +
+        'or cookies will not be marked Secure',
+    );
+  }
+  return warnings;
+}
+
+export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+  const config = readConfig(env);
+  const warnings = deploymentWarnings(config);
   let jwks: PrivateJwks;
   if (config.jwksFile) {
     jwks = await loadJwks(config.jwksFile);

@@ -24,7 +24,8 @@ export interface InteractionView {
   prompt: string;
   client: Record<'client_id' | 'client_name' | 'logo_uri' | 'client_uri' | 'policy_uri' | 'tos_uri', string | undefined>;
   scopes: string[];
-  account: string | undefined;
+  /** The signed-in address on the consent step; null on the login step. */
+  account: string | null;
   siwe: SiweFields | null;
 }
 
@@ -64,7 +65,7 @@ export function interactionView(loaded: Loaded, siwe: SiweFields | null): Intera
       tos_uri: client.tosUri,
     },
     scopes: String(interaction.params.scope ?? '').split(' ').filter(Boolean),
-    account: interaction.session?.accountId,
+    account: interaction.session?.accountId ?? null,
     siwe,
   };
 }

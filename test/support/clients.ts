@@ -42,4 +42,13 @@ export const PUBLIC_CLIENT: ClientMetadata = {
   first_party: true,
 };
 
-export const TEST_CLIENTS = [FIRST_PARTY, THIRD_PARTY, PUBLIC_CLIENT];
+/** An older relying party that only verifies RS256 ID tokens. */
+export const RS256_CLIENT: ClientMetadata = {
+  client_id: 'legacy-rs256',
+  client_secret: 'legacy-rs256-secret-which-is-long-enough',
+  redirect_uris: [RP_REDIRECT],
+  id_token_signed_response_alg: 'RS256',
+  first_party: true,
+};
+
+export const TEST_CLIENTS = [FIRST_PARTY, THIRD_PARTY, PUBLIC_CLIENT, RS256_CLIENT];

@@ -10,7 +10,7 @@ import type Provider from 'oidc-provider';
 import { createApp } from '../../src/app.js';
 import { readConfig } from '../../src/config/env.js';
 import { generateJwks, type PrivateJwks } from '../../src/config/keys.js';
-import type { Settings } from '../../src/config/settings.js';
+import { deploymentWarnings, type Settings } from '../../src/config/settings.js';
 import { createStore, type Store } from '../../src/storage/store.js';
 import { TEST_CLIENTS } from './clients.js';
 import { deleteNamespace, REDIS_URL } from './storage-backends.js';
@@ -61,7 +61,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     jwks: shared.jwks,
     clients: options.clients ?? TEST_CLIENTS,
     cookieKeys: shared.cookieKeys,
-    warnings: [],
+    warnings: deploymentWarnings(config),
   };
   const store = await createStore({ redisUrl, namespace: shared.namespace });
   const provider = await createApp(settings, store);
