@@ -4,6 +4,7 @@
  */
 import type Provider from 'oidc-provider';
 import type { Settings } from './config/settings.js';
+import { nonceKeyFrom } from './interaction/challenge.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { log } from './log.js';
 import { createProvider } from './oidc/provider.js';
@@ -17,7 +18,7 @@ export async function createApp(settings: Settings, store: Store): Promise<Provi
   const provider = await createProvider({ config, jwks, clients, cookieKeys, adapter: createAdapter(store) });
   provider.use(health(store));
   provider.use(await staticAssets());
-  provider.use(interactionRoutes({ provider, store, config }));
+  provider.use(interactionRoutes({ provider, store, config, nonceKey: nonceKeyFrom(cookieKeys[0]!) }));
   provider.on('server_error', (_ctx, error) => log.error('oidc-provider server_error', { error: error.message }));
   return provider;
 }

@@ -69,6 +69,34 @@ describe('Redis outage', function () {
     assert.equal((await new Adapter('Grant').find('g1'))?.jti, 'g1');
   });
 
+  it('calls fail within the timeout while Redis hangs (SIGSTOP), and succeed once it resumes', async () => {
+    assert.ok(store && redis);
+    const s = store;
+    redis.kill('SIGSTOP');
+    try {
+      for (const [name, call] of [
+        ['get', () => s.get('k')],
+        ['setIfAbsent', () => s.setIfAbsent('hung', 1, 60_000)],
+        ['ping', () => s.ping()],
+      ] as const) {
+        await rejectsFast(name, call, isStoreUnavailable);
+      }
+    } finally {
+      redis.kill('SIGCONT');
+    }
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await s.ping();
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(100);
+      }
+    }
+    assert.equal(await s.get('k'), 'v');
+  });
+
   it('every store call fails fast with StoreUnavailableError once Redis is killed', async () => {
     assert.ok(store);
     const s = store;

@@ -1,9 +1,12 @@
 /**
- * The SIWE challenge of one interaction: a fresh nonce, when it was issued and
- * when it expires (with the interaction). Stored so any instance can check it;
- * used up atomically.
+ * The SIWE challenge of one interaction, derived rather than stored: the nonce
+ * is an HMAC of the interaction's uid under a server key (every instance that
+ * shares COOKIE_KEYS derives the same one; nobody without the key can predict
+ * it), and issuedAt / expirationTime are the interaction's own `iat` / `exp`,
+ * so the nonce lives exactly as long as the interaction. Only its use is
+ * stored: an atomic set-if-absent marker on the shared store.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { Store } from '../storage/store.js';
 
 export interface Challenge {
@@ -12,40 +15,23 @@ export interface Challenge {
   expirationTime: string;
 }
 
-const keyOf = (uid: string) => `siwe:challenge:${uid}`;
-
-/** 128 random bits, hex: alphanumeric as EIP-4361 requires. */
-function newNonce(): string {
-  return randomBytes(16).toString('hex');
+/** The nonce key, derived from the newest cookie key with its own label. */
+export function nonceKeyFrom(cookieKey: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', cookieKey, '', 'siwe-idp/siwe-nonce', 32));
 }
 
-/** The interaction's challenge, issued on first use; `expiresAt` is the interaction's `exp` (epoch seconds). */
-export async function ensureChallenge(store: Store, uid: string, expiresAt: number): Promise<Challenge> {
-  const existing = await store.get<Challenge>(keyOf(uid));
-  if (existing) return existing;
-  const now = Date.now();
-  const fresh: Challenge = {
-    nonce: newNonce(),
-    issuedAt: new Date(now).toISOString(),
-    expirationTime: new Date(expiresAt * 1000).toISOString(),
+/** 128 bits of HMAC-SHA-256, hex: alphanumeric as EIP-4361 requires. */
+export function challengeFor(nonceKey: Buffer, interaction: { uid: string; iat: number; exp: number }): Challenge {
+  return {
+    nonce: createHmac('sha256', nonceKey).update(interaction.uid).digest('hex').slice(0, 32),
+    issuedAt: new Date(interaction.iat * 1000).toISOString(),
+    expirationTime: new Date(interaction.exp * 1000).toISOString(),
   };
-  const ttl = Math.max(expiresAt * 1000 - now, 1000);
-  if (await store.setIfAbsent(keyOf(uid), fresh, ttl)) return fresh;
-  return (await store.get<Challenge>(keyOf(uid))) ?? fresh;
 }
 
-export async function findChallenge(store: Store, uid: string): Promise<Challenge | undefined> {
-  return store.get<Challenge>(keyOf(uid));
-}
-
-/**
- * Atomically marks the challenge's nonce used (SET NX on the shared store);
- * true only for the one caller, on any instance, that used it first. The
- * challenge itself stays until the interaction expires, so a late replay is
- * told plainly that the message was already used.
- */
+/** Atomically marks the nonce used (SET NX); true only for the first caller, on any instance. */
 export async function consumeChallenge(store: Store, uid: string, challenge: Challenge, nonce: string): Promise<boolean> {
   if (nonce !== challenge.nonce) return false;
   const ttl = Math.max(Date.parse(challenge.expirationTime) - Date.now(), 1000);
-  return store.setIfAbsent(`${keyOf(uid)}:used`, 1, ttl);
+  return store.setIfAbsent(`siwe:used:${uid}`, 1, ttl);
 }

@@ -7,4 +7,6 @@ export interface InteractionDeps {
   provider: Provider;
   store: Store;
   config: Config;
+  /** Key of the per-interaction SIWE nonce (see challenge.ts). */
+  nonceKey: Buffer;
 }

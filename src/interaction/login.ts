@@ -4,8 +4,7 @@
  */
 import type { Context } from 'koa';
 import { verifySiwe, type SiweExpectation } from '../siwe/checks/index.js';
-import { SiweError } from '../siwe/errors.js';
-import { consumeChallenge, findChallenge } from './challenge.js';
+import { challengeFor, consumeChallenge } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction, redirectUriOf } from './load.js';
 import { respondRedirect } from './negotiate.js';
@@ -25,13 +24,12 @@ function readAttempt(body: unknown): { message: string; signature: string } {
   return { message: message.replace(/\r\n/g, '\n'), signature: signature.trim() };
 }
 
-export function login({ provider, store, config }: InteractionDeps) {
+export function login({ provider, store, config, nonceKey }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const attempt = readAttempt(ctx.request.body);
     const loaded = await loadInteraction(ctx, provider, 'login');
     const { uid } = loaded.interaction;
-    const challenge = await findChallenge(store, uid);
-    if (!challenge) throw new SiweError('nonce_mismatch', 'no challenge was issued for this sign-in; load the login page first');
+    const challenge = challengeFor(nonceKey, loaded.interaction);
 
     const expected: SiweExpectation = {
       domain: config.siweDomain,

@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import { toChecksumAddress } from '../siwe/address.js';
 import { SiweError } from '../siwe/errors.js';
 import { formatSiweMessage } from '../siwe/message.js';
-import { findChallenge } from './challenge.js';
+import { challengeFor } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction } from './load.js';
 import { Problem } from './problem.js';
@@ -31,11 +31,10 @@ function readChainId(raw: unknown, allowed: readonly number[]): number {
   return chainId;
 }
 
-export function message({ provider, store, config }: InteractionDeps) {
+export function message({ provider, config, nonceKey }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const loaded = await loadInteraction(ctx, provider, 'login');
-    const challenge = await findChallenge(store, loaded.interaction.uid);
-    if (!challenge) throw new SiweError('nonce_mismatch', 'no challenge was issued for this sign-in; load the login page first');
+    const challenge = challengeFor(nonceKey, loaded.interaction);
     const address = readAddress(ctx.query.address);
     const chainId = readChainId(ctx.query.chainId, config.chainIds);
     const { scheme: _scheme, chainIds: _chainIds, ...fields } = siweFields(loaded, config, challenge);

@@ -2,20 +2,17 @@
 import type { Context } from 'koa';
 import { renderPage } from '../web/render.js';
 import { SCOPE_TEXT } from '../oidc/claims.js';
-import { ensureChallenge } from './challenge.js';
+import { challengeFor } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction } from './load.js';
 import { wantsJson } from './negotiate.js';
 import { interactionView, siweFields } from './view-model.js';
 
-export function show({ provider, store, config }: InteractionDeps) {
+export function show({ provider, config, nonceKey }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const loaded = await loadInteraction(ctx, provider);
     const { interaction } = loaded;
-    const siwe =
-      interaction.prompt.name === 'login'
-        ? siweFields(loaded, config, await ensureChallenge(store, interaction.uid, interaction.exp))
-        : null;
+    const siwe = interaction.prompt.name === 'login' ? siweFields(loaded, config, challengeFor(nonceKey, interaction)) : null;
     const view = interactionView(loaded, siwe);
     if (wantsJson(ctx)) {
       ctx.body = view;
