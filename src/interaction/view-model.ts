@@ -3,6 +3,7 @@
  * message the server will accept, and everything a person should see.
  */
 import type { Config } from '../config/env.js';
+import { isHexAddress, toChecksumAddress } from '../siwe/address.js';
 import type { Challenge } from './challenge.js';
 import { redirectUriOf, type Loaded } from './load.js';
 
@@ -26,7 +27,13 @@ export interface InteractionView {
   scopes: string[];
   /** The signed-in address on the consent step; null on the login step. */
   account: string | null;
+  /** The RP's `login_hint`, when it is an Ethereum address (EIP-55): the account the page pre-selects. */
+  loginHint: string | null;
   siwe: SiweFields | null;
+}
+
+function addressHint(hint: unknown): string | null {
+  return typeof hint === 'string' && isHexAddress(hint) ? toChecksumAddress(hint) : null;
 }
 
 /** EIP-4361 statements allow only RFC 3986 reserved and unreserved characters and spaces. */
@@ -66,6 +73,7 @@ export function interactionView(loaded: Loaded, siwe: SiweFields | null): Intera
     },
     scopes: String(interaction.params.scope ?? '').split(' ').filter(Boolean),
     account: interaction.session?.accountId ?? null,
+    loginHint: addressHint(interaction.params.login_hint),
     siwe,
   };
 }
