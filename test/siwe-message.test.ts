@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { isChecksumAddress, toChecksumAddress } from '../src/siwe/address.js';
 import { SiweError } from '../src/siwe/errors.js';
 import type { SiweErrorCode } from '../src/siwe/errors.js';
-import { formatSiweMessage, parseRfc3339, parseSiweMessage } from '../src/siwe/message.js';
+import { formatSiweMessage, parseSiweMessage } from '../src/siwe/message.js';
+import { parseRfc3339 } from '../src/siwe/rfc3339.js';
 import type { SiweMessage } from '../src/siwe/message.js';
 import { isAuthority, isUri } from '../src/siwe/uri.js';
 

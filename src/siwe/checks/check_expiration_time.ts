@@ -1,6 +1,6 @@
 /** An `Expiration Time`, when present, must not have passed. */
 import { SiweError } from '../errors.js';
-import { parseRfc3339 } from '../message.js';
+import { parseRfc3339 } from '../rfc3339.js';
 import type { SiweContext } from './context.js';
 
 export function checkExpirationTime({ message, expected }: SiweContext): void {

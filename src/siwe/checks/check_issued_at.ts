@@ -1,6 +1,6 @@
 /** `Issued At` may be neither in the future (beyond clock skew) nor older than the challenge. */
 import { SiweError } from '../errors.js';
-import { parseRfc3339 } from '../message.js';
+import { parseRfc3339 } from '../rfc3339.js';
 import type { SiweContext } from './context.js';
 
 export function checkIssuedAt({ message, expected }: SiweContext): void {

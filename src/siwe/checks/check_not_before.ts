@@ -1,6 +1,6 @@
 /** A `Not Before`, when present, must have passed. */
 import { SiweError } from '../errors.js';
-import { parseRfc3339 } from '../message.js';
+import { parseRfc3339 } from '../rfc3339.js';
 import type { SiweContext } from './context.js';
 
 export function checkNotBefore({ message, expected }: SiweContext): void {
