@@ -10,6 +10,7 @@ import { log } from './log.js';
 import { createProvider } from './oidc/provider.js';
 import { createAdapter } from './storage/adapter.js';
 import type { Store } from './storage/store.js';
+import { ClientLogos } from './web/client-logos.js';
 import { health } from './web/health.js';
 import { staticAssets } from './web/static.js';
 
@@ -18,7 +19,7 @@ export async function createApp(settings: Settings, store: Store): Promise<Provi
   const provider = await createProvider({ config, jwks, clients, cookieKeys, adapter: createAdapter(store) });
   provider.use(health(store));
   provider.use(await staticAssets());
-  provider.use(interactionRoutes({ provider, store, config, nonceKey: nonceKeyFrom(cookieKeys[0]!) }));
+  provider.use(interactionRoutes({ provider, store, config, nonceKey: nonceKeyFrom(cookieKeys[0]!), logos: new ClientLogos(clients) }));
   provider.on('server_error', (_ctx, error) => log.error('oidc-provider server_error', { error: error.message }));
   return provider;
 }

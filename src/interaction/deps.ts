@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { Config } from '../config/env.js';
 import type { Store } from '../storage/store.js';
+import type { ClientLogos } from '../web/client-logos.js';
 
 /** What the interaction handlers work with. */
 export interface InteractionDeps {
@@ -9,4 +10,6 @@ export interface InteractionDeps {
   config: Config;
   /** Key of the per-interaction SIWE nonce (see challenge.ts). */
   nonceKey: Buffer;
+  /** The static clients' logos, served from our origin. */
+  logos: ClientLogos;
 }

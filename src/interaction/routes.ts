@@ -11,6 +11,7 @@ import { confirm } from './consent.js';
 import type { InteractionDeps } from './deps.js';
 import { interactionErrors } from './errors.js';
 import { login } from './login.js';
+import { logo } from './logo.js';
 import { message } from './message.js';
 import { show } from './show.js';
 
@@ -25,6 +26,7 @@ export function interactionRoutes(deps: InteractionDeps) {
   router.use('/interaction/:uid', noStore, interactionErrors);
   router.get('/interaction/:uid', show(deps));
   router.get('/interaction/:uid/message', message(deps));
+  router.get('/interaction/:uid/logo', logo(deps));
   router.post('/interaction/:uid/login', body, login(deps));
   router.post('/interaction/:uid/confirm', body, confirm(deps));
   router.post('/interaction/:uid/abort', body, abort(deps));

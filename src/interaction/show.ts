@@ -1,14 +1,23 @@
 /** GET /interaction/:uid — the login or consent page, or the interaction as JSON. */
 import type { Context } from 'koa';
+import { CLAIMS } from '../oidc/claims.js';
 import { renderPage } from '../web/render.js';
-import { SCOPE_TEXT } from '../oidc/claims.js';
+import { brandingFor } from './branding.js';
+import { CHAIN_NAMES } from './chains.js';
 import { challengeFor } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
-import { loadInteraction } from './load.js';
+import { loadInteraction, type Interaction } from './load.js';
 import { wantsJson } from './negotiate.js';
 import { interactionView, siweFields } from './view-model.js';
 
-export function show({ provider, config, nonceKey }: InteractionDeps) {
+/** The claims the consent step releases: those of the requested scopes, and any requested one by one. */
+function claimsOf(scopes: string[], interaction: Interaction): string[] {
+  const requested = (interaction.prompt.details.missingOIDCClaims as string[] | undefined) ?? [];
+  const names = scopes.flatMap((scope) => CLAIMS[scope] ?? []).concat(requested);
+  return [...new Set(names)];
+}
+
+export function show({ provider, config, nonceKey, logos }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const loaded = await loadInteraction(ctx, provider);
     const { interaction } = loaded;
@@ -18,10 +27,11 @@ export function show({ provider, config, nonceKey }: InteractionDeps) {
       ctx.body = view;
       return;
     }
+    const common = { uid: view.uid, branding: await brandingFor(view, logos), uiLocales: interaction.params.ui_locales };
     if (view.prompt === 'login') {
-      await renderPage(ctx, 'login', { uid: view.uid, client: view.client, interaction: view });
+      await renderPage(ctx, 'login', { ...common, interaction: view, siwe: view.siwe, domain: config.siweDomain, chainNames: CHAIN_NAMES });
     } else {
-      await renderPage(ctx, 'consent', { uid: view.uid, client: view.client, scopes: view.scopes, account: view.account, scopeText: SCOPE_TEXT });
+      await renderPage(ctx, 'consent', { ...common, account: view.account, scopes: view.scopes, claims: claimsOf(view.scopes, interaction) });
     }
   };
 }

@@ -9,6 +9,11 @@ import { renderPage } from '../web/render.js';
 
 type RenderError = NonNullable<Configuration['renderError']>;
 
+/** The relying party's `ui_locales`, when oidc-provider has read the request's parameters. */
+function uiLocalesOf(ctx: KoaContextWithOIDC): unknown {
+  return (ctx.oidc as { params?: Record<string, unknown> } | undefined)?.params?.ui_locales;
+}
+
 /** A short id a person can quote and an operator can find in the logs. */
 export function referenceId(): string {
   return randomBytes(6).toString('base64url');
@@ -23,15 +28,15 @@ export const renderError: RenderError = async (ctx, out, error) => {
     description: out.error_description,
     ...(status >= 500 ? { detail: error.message } : {}),
   });
-  await renderPage(ctx, 'error', { error: out.error, description: out.error_description, reference }, status);
+  await renderPage(ctx, 'error', { error: out.error, description: out.error_description, reference, uiLocales: uiLocalesOf(ctx) }, status);
 };
 
 export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
   const client = ctx.oidc.client;
-  await renderPage(ctx, 'logout', { form, clientName: client?.clientName ?? client?.clientId });
+  await renderPage(ctx, 'logout', { form, clientName: client?.clientName ?? client?.clientId, uiLocales: uiLocalesOf(ctx) });
 }
 
 export async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
   const client = ctx.oidc.client;
-  await renderPage(ctx, 'logged-out', { clientName: client?.clientName ?? client?.clientId });
+  await renderPage(ctx, 'logged-out', { clientName: client?.clientName ?? client?.clientId, uiLocales: uiLocalesOf(ctx) });
 }

@@ -1,40 +1,334 @@
-// The login page's wallet step: plain EIP-1193 calls, no Ethereum library.
+// The login page's wallet step. Wallets are found with EIP-6963 (else window.ethereum) and spoken to
+// with plain EIP-1193 requests: no Ethereum library. The server builds the exact EIP-4361 text
+// (GET …/message), so the page shows, and the wallet signs, exactly what the server will check.
 (() => {
-  const interaction = JSON.parse(document.getElementById('interaction').textContent);
-  const button = document.getElementById('connect');
-  const status = document.getElementById('status');
-  const base = `/interaction/${encodeURIComponent(interaction.uid)}`;
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const data = (id) => JSON.parse($(id).textContent);
+  const view = data('interaction');
+  const texts = data('texts');
+  const chainNames = data('chain-names');
+  const base = `/interaction/${encodeURIComponent(view.uid)}`;
+  const allowed = view.siwe.chainIds;
 
-  const say = (text) => { status.textContent = text; };
-  const toHex = (text) => `0x${Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const t = (key, values = {}) => texts[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
+  const chainName = (id) => (chainNames[id] ? `${chainNames[id]} (${id})` : t('unknownChain', { id }));
+  const chainList = () => allowed.map(chainName).join(', ');
+  const same = (a, b) => typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+  const utf8Hex = (text) => `0x${Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const make = (tag, props = {}, ...children) => {
+    const node = Object.assign(document.createElement(tag), props);
+    node.append(...children);
+    return node;
+  };
 
-  async function getJson(url, init) {
-    const response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': 'application/json' }, ...init });
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error_description || body.error || `HTTP ${response.status}`);
-    return body;
+  const ui = {
+    wallets: $('wallets'), list: $('wallet-list'), looking: $('looking'), none: $('no-wallet'),
+    signing: $('signing'), account: $('account'), accountSelect: $('account-select'), chain: $('chain'),
+    switcher: $('switch'), switchText: $('switch-text'), switchButtons: $('switch-buttons'),
+    messageArea: $('message-area'), message: $('message'), sign: $('sign'), status: $('status'), problem: $('problem'),
+  };
+
+  // ---- status (polite live region) and problems (alert, with an optional retry button), for the
+  // wallet step and, separately, for "sign elsewhere"
+
+  const MAIN = { status: ui.status, problem: ui.problem };
+  const EXT = { status: $('ext-status'), problem: $('ext-problem') };
+  const say = (text, where = MAIN) => { where.status.textContent = text; };
+  const clearProblem = (where = MAIN) => where.problem.replaceChildren();
+  function fail(text, { reference, retry, where = MAIN } = {}) {
+    say('', where);
+    const parts = [make('p', { textContent: text })];
+    if (reference) parts.push(make('p', { className: 'reference', textContent: t('reference', { reference }) }));
+    if (retry) parts.push(make('button', { type: 'button', className: 'secondary', textContent: t('retry'), onclick: retry }));
+    where.problem.replaceChildren(...parts);
+    if (retry) where.problem.querySelector('button').focus();
   }
 
-  async function signIn() {
-    const wallet = window.ethereum;
-    if (!wallet) { say('No Ethereum wallet was found in this browser. Install one, or use "Sign elsewhere" below.'); return; }
-    button.disabled = true;
+  /** Explains a failure: the server's own words, or the EIP-1193 error code in plain words. */
+  function explain(error, retry, where = MAIN) {
+    const wallet = current ? current.wallet.name : '';
+    error = error || {};
+    if (error.server) {
+      const { error: code, error_description: description, reference } = error.server;
+      fail(t('refused', { description: description || code }), { reference, retry: code === 'invalid_interaction' ? undefined : retry, where });
+    } else if (error.offline) fail(t('offline'), { retry, where });
+    else if (error.code === 4001) fail(t('rejected'), { retry, where });
+    else if (error.code === -32002) fail(t('pending', { wallet }), { retry, where });
+    else fail(t('walletError', { description: String(error.message || error).slice(0, 200) }), { retry, where });
+  }
+
+  async function api(path, body) {
+    const init = { credentials: 'same-origin', headers: { accept: 'application/json' } };
+    if (body) Object.assign(init, { method: 'POST', body: JSON.stringify(body), headers: { ...init.headers, 'content-type': 'application/json' } });
+    let response;
     try {
-      say('Asking your wallet for an account…');
-      const [account] = await wallet.request({ method: 'eth_requestAccounts' });
-      const chainId = Number.parseInt(await wallet.request({ method: 'eth_chainId' }), 16);
-      const query = new URLSearchParams({ address: account, chainId: String(chainId) });
-      const { message, address } = await getJson(`${base}/message?${query}`);
-      say('Please sign the message in your wallet.');
-      const signature = await wallet.request({ method: 'personal_sign', params: [toHex(message), address] });
-      say('Checking your signature…');
-      const { redirectTo } = await getJson(`${base}/login`, { method: 'POST', body: JSON.stringify({ message, signature }) });
-      window.location.assign(redirectTo);
+      response = await fetch(base + path, init);
+    } catch {
+      throw { offline: true };
+    }
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) throw { server: { error: answer.error || `HTTP ${response.status}`, ...answer } };
+    return answer;
+  }
+
+  // ---- finding wallets: EIP-6963 announcements; else window.ethereum; else none
+
+  const wallets = new Map();
+  let settled = false;
+  function renderWallets() {
+    const list = [...wallets.values()];
+    ui.looking.hidden = settled || list.length > 0;
+    ui.none.hidden = !settled || list.length > 0;
+    ui.list.replaceChildren(...list.map((wallet) => {
+      const icon = wallet.icon ? make('img', { src: wallet.icon, alt: '', width: 32, height: 32 }) : make('span', { className: 'wallet-dot', ariaHidden: 'true', textContent: '◆' });
+      const button = make('button', { type: 'button', onclick: () => connect(wallet) }, icon, make('span', { textContent: wallet.name }));
+      return make('li', {}, button);
+    }));
+    if (list.length && document.activeElement === document.body) ui.list.querySelector('button').focus();
+  }
+  window.addEventListener('eip6963:announceProvider', (event) => {
+    const { info, provider } = event.detail || {};
+    if (!info || typeof info.uuid !== 'string' || !provider || typeof provider.request !== 'function' || wallets.has(info.uuid)) return;
+    const icon = typeof info.icon === 'string' && info.icon.startsWith('data:image/') ? info.icon : '';
+    wallets.set(info.uuid, { name: String(info.name || texts.browserWallet), icon, provider });
+    wallets.delete('injected');
+    renderWallets();
+  });
+  function settle() {
+    setTimeout(() => {
+      settled = true;
+      if (!wallets.size && window.ethereum && typeof window.ethereum.request === 'function') {
+        wallets.set('injected', { name: texts.browserWallet, icon: '', provider: window.ethereum });
+      }
+      renderWallets();
+    }, 300);
+  }
+  ui.wallets.hidden = false;
+  window.dispatchEvent(new Event('eip6963:requestProvider'));
+  if (document.readyState === 'complete') settle(); else window.addEventListener('load', settle, { once: true });
+
+  // ---- one connected wallet: its accounts and chain, and the message for them
+
+  let current = null; // { wallet, accounts, account, chainId, message, address }
+  let generation = 0; // bumped on every change of wallet, account or chain: late answers are dropped
+
+  const onAccounts = (accounts) => {
+    if (!current || current.chainId === null) return; // not connected yet: connect() reads the accounts itself
+    if (!Array.isArray(accounts) || !accounts.length) { disconnect(); fail(t('noAccount')); return; }
+    const changed = !same(accounts[0], current.account);
+    Object.assign(current, { accounts, account: accounts[0] });
+    prepare(changed ? t('accountChanged', { address: accounts[0] }) : '');
+  };
+  const onChain = (chainId) => {
+    if (!current || current.chainId === null) return;
+    current.chainId = Number.parseInt(chainId, 16);
+    prepare(t('chainChanged', { chain: chainName(current.chainId) }));
+  };
+  const onDisconnect = (error) => { if (!error || error.code !== 1013) onAccounts([]); }; // 1013: reconnecting, e.g. while switching chains
+  const listen = (provider, on) => {
+    const method = on ? 'on' : 'removeListener';
+    if (typeof provider[method] !== 'function') return;
+    provider[method]('accountsChanged', onAccounts);
+    provider[method]('chainChanged', onChain);
+    provider[method]('disconnect', onDisconnect);
+  };
+
+  function disconnect() {
+    if (current) listen(current.wallet.provider, false);
+    current = null;
+    generation += 1;
+    ui.signing.hidden = true;
+    ui.wallets.hidden = false;
+    say('');
+  }
+
+  async function connect(wallet) {
+    disconnect();
+    clearProblem();
+    current = { wallet, accounts: [], account: null, chainId: null, message: null };
+    listen(wallet.provider, true);
+    const run = generation;
+    ui.list.querySelectorAll('button').forEach((button) => { button.disabled = true; });
+    ui.wallets.setAttribute('aria-busy', 'true');
+    say(t('connecting', { wallet: wallet.name }));
+    try {
+      const accounts = await wallet.provider.request({ method: 'eth_requestAccounts' });
+      const chainId = Number.parseInt(await wallet.provider.request({ method: 'eth_chainId' }), 16);
+      if (run !== generation || !current) return;
+      if (!Array.isArray(accounts) || !accounts.length) return fail(t('noAccount'), { retry: () => connect(wallet) });
+      const hinted = accounts.find((account) => same(account, view.loginHint));
+      Object.assign(current, { accounts, account: hinted || accounts[0], chainId });
+      ui.wallets.hidden = true;
+      ui.signing.hidden = false;
+      await prepare(view.loginHint && !hinted ? t('hintMissing', { address: view.loginHint }) : '', true);
     } catch (error) {
-      say(error && error.code === 4001 ? 'You declined the request in your wallet. You can try again.' : `Sign-in failed: ${error.message}`);
-      button.disabled = false;
+      explain(error, () => connect(wallet));
+    } finally {
+      ui.list.querySelectorAll('button').forEach((button) => { button.disabled = false; });
+      ui.wallets.removeAttribute('aria-busy');
     }
   }
 
-  button.addEventListener('click', signIn);
+  /** Moves focus to `node` when asked, or when focus was lost (on the body, or on a control now disabled). */
+  function keepFocus(node, force) {
+    const active = document.activeElement;
+    if (force || !active || active === document.body || active.disabled || active.closest('[hidden]')) node.focus();
+  }
+
+  function renderAccount() {
+    const many = current.accounts.length > 1;
+    ui.account.hidden = many;
+    ui.accountSelect.hidden = !many;
+    ui.account.textContent = current.address && same(current.address, current.account) ? current.address : current.account;
+    if (many) {
+      ui.accountSelect.replaceChildren(...current.accounts.map((account) => make('option', { value: account, textContent: account, selected: same(account, current.account) })));
+    }
+  }
+
+  function renderSwitch(text) {
+    ui.switchText.textContent = text;
+    ui.switchButtons.replaceChildren(...allowed.slice(0, 4).map((id) => make('button', { type: 'button', className: 'secondary', textContent: t('switchTo', { chain: chainName(id) }), onclick: () => switchChain(id) })));
+    ui.switcher.hidden = false;
+  }
+
+  /** Shows the account and chain, then fetches and shows the exact message for them. */
+  async function prepare(note = '', first = false) {
+    const run = ++generation;
+    clearProblem();
+    Object.assign(current, { message: null, address: null });
+    renderAccount();
+    ui.chain.textContent = chainName(current.chainId);
+    ui.message.textContent = '';
+    ui.messageArea.hidden = true;
+    ui.sign.disabled = true;
+    if (!allowed.includes(current.chainId)) {
+      say('');
+      renderSwitch(t('wrongChain', { chain: chainName(current.chainId), chains: chainList() }));
+      keepFocus(ui.switchButtons.querySelector('button'), first);
+      return;
+    }
+    ui.switcher.hidden = true;
+    say(t('preparing'));
+    try {
+      const query = new URLSearchParams({ address: current.account, chainId: String(current.chainId) });
+      const built = await api(`/message?${query}`);
+      if (run !== generation) return;
+      Object.assign(current, { message: built.message, address: built.address });
+      ui.account.textContent = built.address;
+      ui.message.textContent = built.message;
+      ui.messageArea.hidden = false;
+      ui.sign.disabled = false;
+      say(note || t('ready', { wallet: current.wallet.name }));
+      keepFocus(ui.sign, first);
+    } catch (error) {
+      if (run === generation) explain(error, () => prepare(note, first));
+    }
+  }
+
+  async function sign() {
+    if (!current || !current.message) return;
+    const { wallet, message, account } = current;
+    const run = generation;
+    clearProblem();
+    ui.sign.disabled = true;
+    ui.sign.setAttribute('aria-busy', 'true');
+    say(t('signing', { wallet: wallet.name }));
+    try {
+      const signature = await wallet.provider.request({ method: 'personal_sign', params: [utf8Hex(message), account] });
+      if (run !== generation) return; // the account or chain changed meanwhile: the new message needs a new signature
+      say(t('verifying'));
+      const { redirectTo } = await api('/login', { message, signature });
+      say(t('done'));
+      window.location.assign(redirectTo);
+    } catch (error) {
+      if (run === generation) { ui.sign.disabled = false; explain(error, sign); }
+    } finally {
+      ui.sign.removeAttribute('aria-busy');
+    }
+  }
+
+  async function switchChain(id) {
+    const { wallet } = current;
+    const run = generation;
+    clearProblem();
+    say(t('switching', { wallet: wallet.name, chain: chainName(id) }));
+    try {
+      await wallet.provider.request({ method: 'wallet_switchEthereumChain', params: [{ chainId: `0x${id.toString(16)}` }] });
+      const now = Number.parseInt(await wallet.provider.request({ method: 'eth_chainId' }), 16);
+      if (run !== generation || !current) return; // chainChanged already rebuilt the message
+      current.chainId = now;
+      prepare(allowed.includes(now) ? t('chainChanged', { chain: chainName(now) }) : '');
+    } catch (error) {
+      if (run !== generation) return;
+      if (error && error.code === -32002) explain(error, () => switchChain(id));
+      else {
+        say('');
+        ui.switchText.textContent = t('switchRefused', { chains: chainList() });
+      }
+    }
+  }
+
+  ui.sign.addEventListener('click', sign);
+  $('other-wallet').addEventListener('click', () => {
+    disconnect();
+    clearProblem();
+    renderWallets();
+    const first = ui.list.querySelector('button');
+    if (first) first.focus();
+  });
+  ui.accountSelect.addEventListener('change', () => {
+    current.account = ui.accountSelect.value;
+    prepare();
+  });
+
+  // ---- sign elsewhere: the server builds the message for a typed address; the signature is pasted back
+
+  const ext = { address: $('ext-address'), chain: $('ext-chain'), message: $('ext-message'), copy: $('ext-copy'), signature: $('ext-signature') };
+  $('go-elsewhere').addEventListener('click', () => {
+    $('elsewhere').open = true;
+    ext.address.focus();
+  });
+  $('ext-show').addEventListener('click', async () => {
+    clearProblem(EXT);
+    const address = ext.address.value.trim();
+    const valid = /^0x[0-9a-fA-F]{40}$/.test(address);
+    ext.address.setAttribute('aria-invalid', String(!valid));
+    if (!valid) {
+      fail(t('badAddress'), { where: EXT });
+      ext.address.focus();
+      return;
+    }
+    try {
+      const built = await api(`/message?${new URLSearchParams({ address, chainId: ext.chain.value })}`);
+      ext.address.value = built.address;
+      ext.message.value = built.message;
+      ext.copy.disabled = false;
+      say(t('messageReady'), EXT);
+      ext.copy.focus();
+    } catch (error) {
+      explain(error, undefined, EXT);
+    }
+  });
+  ext.copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(ext.message.value);
+      say(t('copied'), EXT);
+    } catch {
+      ext.message.select();
+      say(t('copyFailed'), EXT);
+    }
+  });
+  $('elsewhere-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearProblem(EXT);
+    say(t('verifying'), EXT);
+    try {
+      const { redirectTo } = await api('/login', { message: ext.message.value.replace(/\r\n/g, '\n'), signature: ext.signature.value.trim() });
+      say(t('done'), EXT);
+      window.location.assign(redirectTo);
+    } catch (error) {
+      explain(error, undefined, EXT);
+    }
+  });
 })();

@@ -1,0 +1,87 @@
+/**
+ * Fetches one client logo, safely, so our pages can serve it from our own
+ * origin: http(s) only, no redirects, a short timeout, a size cap, and raster
+ * images only (PNG, JPEG, GIF, WebP; never SVG, which can carry script), the
+ * declared type confirmed by the file's first bytes.
+ */
+export interface Logo {
+  type: string;
+  body: Buffer;
+}
+
+export interface LogoLimits {
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+export class LogoError extends Error {
+  override name = 'LogoError';
+}
+
+const DECLARED: Record<string, string> = {
+  'image/png': 'image/png',
+  'image/jpeg': 'image/jpeg',
+  'image/jpg': 'image/jpeg',
+  'image/gif': 'image/gif',
+  'image/webp': 'image/webp',
+};
+
+const ascii = (bytes: Uint8Array, start: number, end: number) => Buffer.from(bytes.subarray(start, end)).toString('latin1');
+
+/** The raster type the bytes really are, by their signature, or undefined. */
+export function sniffRaster(bytes: Uint8Array): string | undefined {
+  if (ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'image/gif';
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'image/webp';
+  return undefined;
+}
+
+async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new LogoError(`larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+}
+
+export async function fetchLogo(url: string, limits: LogoLimits): Promise<Logo> {
+  if (!/^https?:\/\//i.test(url)) throw new LogoError('not an http(s) URL');
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      redirect: 'error',
+      signal: AbortSignal.timeout(limits.timeoutMs),
+      headers: { accept: 'image/png, image/jpeg, image/webp, image/gif' },
+    });
+  } catch (error) {
+    const { name, cause } = error as Error & { cause?: { code?: string } };
+    throw new LogoError(`cannot be fetched (${cause?.code ?? name})`);
+  }
+  if (!response.ok || !response.body) throw new LogoError(`answered HTTP ${response.status}`);
+  const declared = DECLARED[(response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()];
+  if (!declared) {
+    await response.body.cancel().catch(() => undefined);
+    throw new LogoError(`is ${response.headers.get('content-type') ?? 'untyped'}, not PNG, JPEG, GIF or WebP`);
+  }
+  if (Number(response.headers.get('content-length') ?? 0) > limits.maxBytes) {
+    await response.body.cancel().catch(() => undefined);
+    throw new LogoError(`larger than ${limits.maxBytes} bytes`);
+  }
+  let body: Buffer;
+  try {
+    body = await readCapped(response.body, limits.maxBytes);
+  } catch (error) {
+    throw error instanceof LogoError ? error : new LogoError(`cannot be read (${(error as Error).name})`);
+  }
+  if (sniffRaster(body) !== declared) throw new LogoError(`is declared ${declared} but its content is not`);
+  return { type: declared, body };
+}
