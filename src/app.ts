@@ -16,7 +16,7 @@ import { staticAssets } from './web/static.js';
 
 export async function createApp(settings: Settings, store: Store): Promise<Provider> {
   const { config, jwks, clients, cookieKeys } = settings;
-  const provider = await createProvider({ config, jwks, clients, cookieKeys, adapter: createAdapter(store) });
+  const provider = await createProvider({ config, jwks, clients, cookieKeys, adapter: createAdapter(store), store });
   provider.use(health(store));
   provider.use(await staticAssets());
   provider.use(interactionRoutes({ provider, store, config, nonceKey: nonceKeyFrom(cookieKeys[0]!), logos: new ClientLogos(clients) }));

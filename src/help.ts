@@ -12,12 +12,25 @@ Environment:
   REDIS_URL        redis://… shared store for any number of instances default: in-memory, one process
   CLIENTS_FILE     JSON array of client metadata                      default: the dev client (development)
   JWKS_FILE        private JWKS (must include an EC P-256 key)        default: generated (development)
+                   make and rotate one with: npx siwe-idp keys generate|rotate
   COOKIE_KEYS      comma-separated cookie signing secrets             default: generated (development)
   CHAIN_IDS        EIP-155 chain ids a SIWE message may name          default 1
   INTERACTION_TTL  seconds a sign-in (and its nonce) stays valid       default 600
   CLOCK_SKEW       seconds of clock skew tolerated                    default 60
+  SUBJECT_FORMAT   the ID token sub: address (EIP-55) or caip10       default address
+                   (eip155:<chainId>:<address>)
+  REGISTRATION     dynamic client registration: off, token or open    default off (token when
+                                                                      REGISTRATION_INITIAL_ACCESS_TOKEN is set)
+  REGISTRATION_INITIAL_ACCESS_TOKEN
+                   the Bearer token POST /reg requires with REGISTRATION=token
+  REGISTRATION_RATE_LIMIT
+                   open registrations per client IP, N/second|minute|hour|day  default 20/hour
+  PRIVATE_NETWORK_HOSTS
+                   hosts on loopback/private networks the server may call
+                   (back-channel logout, client jwks_uri), comma-separated  default none
   NODE_ENV         "production" requires JWKS_FILE, COOKIE_KEYS, CLIENTS_FILE and an https issuer
   LOG_LEVEL        info | warn | silent                               default info
 
 Generate a signing key set: npm run -s keys > jwks.json
+Manage clients and keys, check a configuration: npx siwe-idp --help
 `;

@@ -31,9 +31,10 @@ for (const backend of BACKENDS) {
       const { body, status } = await agent.get('/.well-known/openid-configuration');
       assert.equal(status, 200);
       assert.equal(body.issuer, server.issuer);
-      assert.deepEqual(body.response_types_supported, ['code']);
+      assert.deepEqual(body.response_types_supported, ['code', 'id_token', 'code id_token']);
       assert.deepEqual(body.code_challenge_methods_supported, ['S256']);
       assert.deepEqual(body.id_token_signing_alg_values_supported, ['ES256', 'RS256']);
+      assert.deepEqual(body.ui_locales_supported, ['en', 'de']);
       for (const endpoint of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'revocation_endpoint', 'introspection_endpoint', 'end_session_endpoint']) {
         assert.ok(String(body[endpoint]).startsWith(server.issuer), `${endpoint} is served`);
       }

@@ -3,8 +3,9 @@
  * Every problem is collected, so one failed start lists everything to fix.
  */
 import { ConfigError } from './errors.js';
+import { readFederationConfig, type FederationConfig } from './federation.js';
 
-export interface Config {
+export interface Config extends FederationConfig {
   production: boolean;
   port: number;
   /** The issuer identifier, no trailing slash (e.g. `https://id.example.com`). */
@@ -115,6 +116,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainIds,
     interactionTtl: parseInteger('INTERACTION_TTL', env.INTERACTION_TTL ?? '600', 60, 86400, problems),
     clockSkew: parseInteger('CLOCK_SKEW', env.CLOCK_SKEW ?? '60', 0, 600, problems),
+    ...readFederationConfig(env, production, problems),
   };
   if (production) {
     if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npm run -s keys > jwks.json)');

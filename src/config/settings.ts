@@ -24,6 +24,12 @@ export function deploymentWarnings(config: Config): string[] {
   if (!config.redisUrl) {
     warnings.push('REDIS_URL is not set: sessions, codes and tokens live in this process only (one instance, lost on restart)');
   }
+  if (config.registration.mode === 'open') {
+    const { max, windowSeconds } = config.registration.rateLimit;
+    warnings.push(
+      `REGISTRATION=open: anyone may register clients (https or loopback redirect URIs, at most ${max} per ${windowSeconds} s per address)`,
+    );
+  }
   if (config.siweScheme === 'https' && !config.trustProxy) {
     warnings.push(
       'ISSUER is https: but TRUST_PROXY is off: this server speaks plain http, so behind your TLS proxy set TRUST_PROXY=true, ' +

@@ -3,6 +3,7 @@
  * Ethereum proof against this interaction's challenge and finishes the login.
  */
 import type { Context } from 'koa';
+import { accountIdFor } from '../oidc/subject.js';
 import { verifySiwe, type SiweExpectation } from '../siwe/checks/index.js';
 import { challengeFor, consumeChallenge } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
@@ -48,7 +49,16 @@ export function login({ provider, store, config, nonceKey }: InteractionDeps) {
     const redirectTo = await provider.interactionResult(
       ctx.req,
       ctx.res,
-      { login: { accountId: address, amr: ['pop'], ts: Math.floor(Date.now() / 1000), chainId: message.chainId } },
+      {
+        login: {
+          // The subject: the address, or its CAIP-10 form with SUBJECT_FORMAT=caip10 (see oidc/subject.ts).
+          accountId: accountIdFor(address, message.chainId, config.subjectFormat),
+          amr: ['pop'],
+          ts: Math.floor(Date.now() / 1000),
+          // Kept beside the session for the `ethereum` scope's claims (see oidc/login-chain.ts).
+          chainId: message.chainId,
+        },
+      },
       { mergeWithLastSubmission: false },
     );
     respondRedirect(ctx, redirectTo);

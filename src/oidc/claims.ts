@@ -1,21 +1,23 @@
 /**
  * The claims each scope releases. A wallet proves control of an address and
- * nothing else, so `openid` releases `sub` (the EIP-55 address); the ID token
- * also always carries `amr: ["pop"]` (RFC 8176: proof of possession of a key)
- * and `auth_time`. `acr` and `sid` appear when requested / when a session exists.
+ * nothing else, so `openid` releases `sub` (the subject: the EIP-55 address,
+ * or its CAIP-10 form with SUBJECT_FORMAT=caip10); the ID token also always
+ * carries `amr: ["pop"]` (RFC 8176: proof of possession of a key) and
+ * `auth_time`. `acr` and `sid` appear when requested / when a session exists.
+ * `ethereum` releases what identity brokers map to user attributes: the
+ * address, the EIP-155 chain id the wallet signed in on, and both together as
+ * a CAIP-10 account id. Scope claims are released in the ID token as well as
+ * from userinfo (brokers such as Auth0 read only the ID token).
  */
-export const SCOPES = ['openid', 'offline_access'] as const;
+export const ETHEREUM_SCOPE = 'ethereum';
+
+export const SCOPES = ['openid', 'offline_access', ETHEREUM_SCOPE] as const;
 
 /** oidc-provider's `claims`: scope → claims it releases; `null` marks a standalone claim. */
 export const CLAIMS: Record<string, string[] | null> = {
   openid: ['sub', 'amr', 'auth_time'],
+  [ETHEREUM_SCOPE]: ['ethereum_address', 'chain_id', 'caip10_account_id'],
   acr: null,
   sid: null,
   iss: null,
-};
-
-/** How each scope is described to a person on the consent page. */
-export const SCOPE_TEXT: Record<string, string> = {
-  openid: 'Your Ethereum address, as your account identifier',
-  offline_access: 'Stay signed in to the application when you are away (a refresh token)',
 };

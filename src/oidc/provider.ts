@@ -3,15 +3,25 @@
  * Every OAuth 2.0 / OIDC endpoint is oidc-provider's; we supply the login,
  * the storage adapter, the accounts and the pages a person sees.
  */
-import Provider, { errors, type Adapter, type ClientMetadata, type Configuration } from 'oidc-provider';
+import Provider, { errors, type Adapter, type ClientMetadata, type Configuration, type ResponseType } from 'oidc-provider';
 import type { Config } from '../config/env.js';
 import { EXTRA_CLIENT_METADATA } from '../config/clients.js';
 import { ConfigError } from '../config/errors.js';
 import { SIGNING_ALGORITHMS, type PrivateJwks } from '../config/keys.js';
-import { findAccount } from './account.js';
+import { LOCALES } from '../i18n/index.js';
+import { log } from '../log.js';
+import type { Store } from '../storage/store.js';
+import { accountFinder } from './account.js';
 import { CLAIMS, SCOPES } from './claims.js';
+import { clientBasedCORS } from './client-cors.js';
+import { withClientIndex } from './client-index.js';
 import { loadExistingGrant } from './grants.js';
+import { LIFETIMES } from './lifetimes.js';
+import { chainOfSession, recordLoginChain } from './login-chain.js';
+import { outboundFetch } from './outbound-fetch.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
+import { registrationRateLimit } from './registration-rate-limit.js';
+import { checkSelfAssertedMetadata, isSelfAsserted, registrationFeatures } from './registration.js';
 
 export interface ProviderOptions {
   config: Config;
@@ -19,27 +29,40 @@ export interface ProviderOptions {
   clients: ClientMetadata[];
   cookieKeys: string[];
   adapter: new (name: string) => Adapter;
+  /**
+   * The shared store behind the adapter. With it, stored clients are indexed
+   * (for the command-line tool), the chain of each sign-in is kept for the
+   * `ethereum` scope, and open registration is rate-limited.
+   */
+  store?: Store;
 }
 
-const MINUTE = 60;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+/** The response types federation needs; a client uses those it registered (default: code). */
+export const RESPONSE_TYPES: ResponseType[] = ['code', 'id_token', 'code id_token'];
 
-function validateExtraMetadata(_ctx: unknown, key: string, value: unknown): void {
-  if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
-    throw new errors.InvalidClientMetadata('first_party must be true or false');
-  }
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+
+function extraMetadataValidator(config: Config) {
+  return (ctx: unknown, key: string, value: unknown, metadata: Record<string, unknown>): void => {
+    if (key !== 'first_party') return;
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new errors.InvalidClientMetadata('first_party must be true or false');
+    }
+    if (isSelfAsserted(ctx)) checkSelfAssertedMetadata(metadata, config.registration.mode, config.privateNetworkHosts);
+  };
 }
 
 export function providerConfiguration(options: ProviderOptions): Configuration {
-  const { config, jwks, clients, cookieKeys, adapter } = options;
+  const { config, jwks, clients, cookieKeys, store } = options;
   return {
-    adapter,
+    adapter: store ? withClientIndex(options.adapter, store) : options.adapter,
     clients,
     jwks: jwks as Configuration['jwks'],
-    findAccount,
+    findAccount: accountFinder(store ? (sessionUid) => chainOfSession(store, sessionUid) : undefined),
     claims: CLAIMS,
     scopes: [...SCOPES],
+    // Scope claims go in the ID token too: brokers such as Auth0 never call userinfo.
+    conformIdTokenClaims: false,
     cookies: {
       keys: cookieKeys,
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
@@ -51,41 +74,53 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
       introspection: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      backchannelLogout: { enabled: true },
+      ...registrationFeatures(config.registration),
     },
     // RFC 7636 + RFC 9700: S256 only; required for public clients, and used by any client that sends it.
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
-    responseTypes: ['code'],
+    responseTypes: RESPONSE_TYPES,
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       id_token_signed_response_alg: SIGNING_ALGORITHMS[0],
       token_endpoint_auth_method: 'client_secret_basic',
     },
+    clientBasedCORS,
+    fetch: outboundFetch(config.privateNetworkHosts),
     enabledJWA: {
       idTokenSigningAlgValues: [...SIGNING_ALGORITHMS],
       userinfoSigningAlgValues: [...SIGNING_ALGORITHMS],
       introspectionSigningAlgValues: [...SIGNING_ALGORITHMS],
       authorizationSigningAlgValues: [...SIGNING_ALGORITHMS],
     },
-    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA], validator: validateExtraMetadata },
+    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA], validator: extraMetadataValidator(config) },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     loadExistingGrant,
     renderError,
-    ttl: {
-      AccessToken: HOUR,
-      AuthorizationCode: MINUTE,
-      IdToken: HOUR,
-      RefreshToken: 14 * DAY,
-      Interaction: config.interactionTtl,
-      Session: 14 * DAY,
-      Grant: 14 * DAY,
-    },
+    // OpenID Connect Discovery: the languages our pages speak (ui_locales chooses among them).
+    discovery: { ui_locales_supported: LOCALES },
+    ttl: { ...LIFETIMES, Interaction: config.interactionTtl },
   };
 }
 
 export async function createProvider(options: ProviderOptions): Promise<Provider> {
   const provider = new Provider(options.config.issuer, providerConfiguration(options));
   provider.proxy = options.config.trustProxy;
+  const { store, config } = options;
+  if (store) {
+    provider.use(recordLoginChain(store));
+    if (config.registration.mode === 'open') provider.use(registrationRateLimit(store, config.registration.rateLimit));
+  }
+  provider.on('backchannel.error', (_ctx, error, client) => {
+    const blocked = /special-use IP address/.test(String((error as Error).cause ?? error.message));
+    log.warn('back-channel logout failed', {
+      client: client.clientId,
+      error: error.message,
+      ...(blocked ? { hint: 'the receiver is on a loopback or private address: add its host to PRIVATE_NETWORK_HOSTS' } : {}),
+    });
+  });
   // Static clients are validated lazily by oidc-provider; validate them now so a bad CLIENTS_FILE stops the start.
   const problems: string[] = [];
   for (const client of options.clients) {

@@ -81,10 +81,42 @@ export class MemoryStore implements Store {
     return (await this.#keyv.get<string[]>(key)) ?? [];
   }
 
+  async removeFromSet(key: string, member: string): Promise<void> {
+    await this.#lock.run(key, async () => {
+      const stored = await this.#keyv.getRaw<string[]>(key);
+      if (stored?.value === undefined || !stored.value.includes(member)) return;
+      const members = stored.value.filter((existing) => existing !== member);
+      if (members.length === 0) {
+        await this.#keyv.delete(key);
+        return;
+      }
+      await this.#keyv.set(key, members, remainingMs(stored.expires));
+    });
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const ttl = checkTtl(ttlMs);
+    return this.#lock.run(key, async () => {
+      const stored = await this.#keyv.getRaw<number>(key);
+      if (stored?.value === undefined) {
+        await this.#keyv.set(key, 1, ttl);
+        return 1;
+      }
+      const count = stored.value + 1;
+      await this.#keyv.set(key, count, remainingMs(stored.expires));
+      return count;
+    });
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     this.#map.close();
     this.#map.clear();
   }
+}
+
+/** What is left of an entry's lifetime, for rewriting it without extending it (undefined: never expires). */
+function remainingMs(expires: number | null | undefined): number | undefined {
+  return typeof expires === 'number' ? Math.max(1, expires - Date.now()) : undefined;
 }

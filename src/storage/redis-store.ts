@@ -162,6 +162,21 @@ export class RedisStore implements Store {
     return this.#guard('members', () => this.#client.sMembers(this.#redisKey(key)));
   }
 
+  async removeFromSet(key: string, member: string): Promise<void> {
+    await this.#guard('removeFromSet', () => this.#client.sRem(this.#redisKey(key), member));
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const ttl = checkTtl(ttlMs) as number;
+    return this.#guard('increment', async () => {
+      const redisKey = this.#redisKey(key);
+      // Pipelined on one connection: INCR, then PEXPIRE NX gives the window its
+      // TTL once (a counter left without one by a lost reply gets it next time).
+      const [count] = await Promise.all([this.#client.incr(redisKey), this.#client.pExpire(redisKey, ttl, 'NX')]);
+      return count;
+    });
+  }
+
   async ping(): Promise<void> {
     await this.#guard('ping', () => this.#client.ping());
   }

@@ -21,6 +21,14 @@ export interface Store {
   /** Adds to an index set; the set's TTL only ever grows (Infinity: never expires). */
   addToSet(key: string, member: string, ttlMs: number): Promise<void>;
   members(key: string): Promise<string[]>;
+  /** Removes a member from an index set; a missing member or set is not an error. */
+  removeFromSet(key: string, member: string): Promise<void>;
+  /**
+   * Atomic fixed-window counter: adds 1 and returns the new count. The first
+   * increment starts the window (ttlMs); later ones never extend it. Like index
+   * sets, counters are native values, not keyv values: read them only with increment().
+   */
+  increment(key: string, ttlMs: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,90 @@
+/** `clients add` options → RFC 7591 client metadata. */
+import { randomBytes } from 'node:crypto';
+import type { ClientMetadata } from 'oidc-provider';
+import { UsageError } from './io.js';
+
+export interface AddOptions {
+  name?: string;
+  'redirect-uri'?: string[];
+  'post-logout-redirect-uri'?: string[];
+  'backchannel-logout-uri'?: string;
+  'auth-method'?: string;
+  public?: boolean;
+  secret?: string;
+  'response-type'?: string[];
+  'refresh-tokens'?: boolean;
+  scope?: string;
+  'first-party'?: boolean;
+  'logo-uri'?: string;
+  'client-uri'?: string;
+  'policy-uri'?: string;
+  'tos-uri'?: string;
+  'id-token-alg'?: string;
+  'jwks-uri'?: string;
+  metadata?: string;
+}
+
+const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
+
+function parseMetadataOption(raw: string | undefined): ClientMetadata {
+  if (raw === undefined) return {} as ClientMetadata;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new UsageError('--metadata must be a JSON object, e.g. \'{"contacts":["ops@example.com"]}\'');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--metadata must be a JSON object');
+  return parsed as ClientMetadata;
+}
+
+function defined(entries: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
+}
+
+/** Grant types follow from the response types (code → authorization_code, id_token → implicit) and --refresh-tokens. */
+function grantTypesFor(responseTypes: string[], refresh: boolean): string[] {
+  const parts = new Set(responseTypes.flatMap((type) => type.split(' ')));
+  return [
+    ...(parts.has('code') ? ['authorization_code'] : []),
+    ...(parts.has('id_token') ? ['implicit'] : []),
+    ...(refresh ? ['refresh_token'] : []),
+  ];
+}
+
+export function metadataFrom(clientId: string, options: AddOptions): ClientMetadata {
+  const base = parseMetadataOption(options.metadata);
+  const authMethod = options.public ? 'none' : (options['auth-method'] ?? base.token_endpoint_auth_method ?? 'client_secret_basic');
+  if (options.public && options['auth-method'] && options['auth-method'] !== 'none') {
+    throw new UsageError('--public means --auth-method none; give one or the other');
+  }
+  const redirectUris = options['redirect-uri'] ?? base.redirect_uris;
+  if (!redirectUris?.length) throw new UsageError('give at least one --redirect-uri');
+  const responseTypes: string[] = [...(options['response-type'] ?? base.response_types ?? ['code'])];
+  const secret = SECRET_METHODS.has(authMethod) ? (options.secret ?? base.client_secret ?? randomBytes(32).toString('base64url')) : undefined;
+  if (options.secret && !secret) throw new UsageError(`--secret makes no sense with --auth-method ${authMethod}`);
+  return {
+    ...base,
+    ...defined({
+      client_id: clientId,
+      client_secret: secret,
+      client_name: options.name,
+      redirect_uris: redirectUris,
+      post_logout_redirect_uris: options['post-logout-redirect-uri'],
+      backchannel_logout_uri: options['backchannel-logout-uri'],
+      token_endpoint_auth_method: authMethod,
+      response_types: responseTypes,
+      grant_types: options['response-type'] || options['refresh-tokens'] || !base.grant_types
+        ? grantTypesFor(responseTypes, Boolean(options['refresh-tokens']))
+        : base.grant_types,
+      scope: options.scope,
+      first_party: options['first-party'] ? true : undefined,
+      logo_uri: options['logo-uri'],
+      client_uri: options['client-uri'],
+      policy_uri: options['policy-uri'],
+      tos_uri: options['tos-uri'],
+      id_token_signed_response_alg: options['id-token-alg'],
+      jwks_uri: options['jwks-uri'],
+    }),
+  } as ClientMetadata;
+}

@@ -1,0 +1,96 @@
+/**
+ * `siwe-idp config check`: everything the server checks at its start (the
+ * environment, JWKS_FILE, CLIENTS_FILE and each client in it), plus Redis
+ * answering and the rotation state of the signing keys. Each part is checked
+ * on its own, so one run lists every problem.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadClients } from '../config/clients.js';
+import { readConfig, type Config } from '../config/env.js';
+import { ConfigError } from '../config/errors.js';
+import { generateJwks, readStoredJwks } from '../config/keys.js';
+import { isExpiredRetiree, statusOf } from '../config/key-rotation.js';
+import { deploymentWarnings } from '../config/settings.js';
+import { createProvider } from '../oidc/provider.js';
+import { createAdapter } from '../storage/adapter.js';
+import { createStore } from '../storage/store.js';
+import type { Io } from './io.js';
+
+interface Report {
+  ok: string[];
+  notes: string[];
+  problems: string[];
+}
+
+function collect(report: Report, error: unknown): void {
+  if (error instanceof ConfigError) report.problems.push(...error.problems);
+  else report.problems.push((error as Error).message);
+}
+
+async function checkKeys(file: string, report: Report): Promise<void> {
+  const { keys } = await readStoredJwks(file);
+  const now = new Date();
+  const count = (status: string) => keys.filter((key) => statusOf(key) === status).length;
+  report.ok.push(`JWKS_FILE ${file}: ${count('current')} current, ${count('next')} next, ${count('retired')} retired key(s)`);
+  if (count('next') === 0) report.notes.push('no next signing key is published yet: the first "keys rotate" publishes one, the second promotes it');
+  const expired = keys.filter((key) => isExpiredRetiree(key, now)).length;
+  if (expired > 0) report.notes.push(`${expired} retired key(s) are past their time: "keys rotate" removes them`);
+}
+
+async function checkRedis(url: string, report: Report): Promise<void> {
+  const store = await createStore({ redisUrl: url, timeoutMs: 3000 });
+  try {
+    await store.ping();
+    report.ok.push('REDIS_URL: Redis answers');
+  } finally {
+    await store.close();
+  }
+}
+
+/** Each client validated by oidc-provider under this configuration, as at the server's start. */
+async function checkClients(file: string, config: Config | undefined, report: Report): Promise<void> {
+  const clients = await loadClients(file);
+  if (!config) {
+    report.notes.push(`CLIENTS_FILE ${file}: ${clients.length} client(s) read; fix the environment to validate them`);
+    return;
+  }
+  const store = await createStore({});
+  try {
+    await createProvider({ config, jwks: await generateJwks(), clients, cookieKeys: [randomBytes(32).toString('hex')], adapter: createAdapter(store) });
+    report.ok.push(`CLIENTS_FILE ${file}: ${clients.length} valid client(s): ${clients.map((client) => client.client_id).join(', ')}`);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function configCheck(io: Io): Promise<number> {
+  const report: Report = { ok: [], notes: [], problems: [] };
+  let config: Config | undefined;
+  try {
+    config = readConfig(io.env);
+    report.ok.push(
+      `environment: issuer ${config.issuer}, chains ${config.chainIds.join(',')}, subject format ${config.subjectFormat}, registration ${config.registration.mode}`,
+    );
+    report.notes.push(...deploymentWarnings(config));
+  } catch (error) {
+    collect(report, error);
+  }
+  const env = (name: string) => (io.env[name]?.trim() ? io.env[name]!.trim() : undefined);
+  const steps: Array<Promise<void>> = [];
+  const jwksFile = env('JWKS_FILE');
+  const clientsFile = env('CLIENTS_FILE');
+  const redisUrl = env('REDIS_URL');
+  if (jwksFile) steps.push(checkKeys(jwksFile, report));
+  else report.notes.push('JWKS_FILE is not set: the server generates signing keys at every start (development only)');
+  if (clientsFile) steps.push(checkClients(clientsFile, config, report));
+  else report.notes.push('CLIENTS_FILE is not set: the server serves the development client (development only)');
+  if (redisUrl) steps.push(checkRedis(redisUrl, report));
+  for (const outcome of await Promise.allSettled(steps)) {
+    if (outcome.status === 'rejected') collect(report, outcome.reason);
+  }
+  for (const line of report.ok) io.out(`ok       ${line}`);
+  for (const line of report.notes) io.out(`note     ${line}`);
+  for (const line of report.problems) io.err(`PROBLEM  ${line}`);
+  io.out(report.problems.length === 0 ? 'configuration ok' : `${report.problems.length} problem(s): the server would not start`);
+  return report.problems.length === 0 ? 0 : 1;
+}

@@ -1,0 +1,75 @@
+/** The federation settings: defaults, parsing, refusals that say what to set, and the start command's --help. */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readConfig } from '../../src/config/env.js';
+import { ConfigError } from '../../src/config/errors.js';
+
+const run = promisify(execFile);
+const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    readConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  return [];
+}
+
+describe('federation configuration', () => {
+  it('defaults: sub is the address, registration is off, no private-network hosts', () => {
+    const config = readConfig({});
+    assert.equal(config.subjectFormat, 'address');
+    assert.deepEqual(config.registration, { mode: 'off', initialAccessToken: undefined, rateLimit: { max: 20, windowSeconds: 3600 } });
+    assert.deepEqual(config.privateNetworkHosts, []);
+  });
+
+  it('reads SUBJECT_FORMAT, REGISTRATION, REGISTRATION_RATE_LIMIT and PRIVATE_NETWORK_HOSTS', () => {
+    const config = readConfig({
+      SUBJECT_FORMAT: 'CAIP10',
+      REGISTRATION: 'open',
+      REGISTRATION_RATE_LIMIT: '5/minute',
+      PRIVATE_NETWORK_HOSTS: 'Keycloak.internal, 10.0.0.5, ::1',
+    });
+    assert.equal(config.subjectFormat, 'caip10');
+    assert.equal(config.registration.mode, 'open');
+    assert.deepEqual(config.registration.rateLimit, { max: 5, windowSeconds: 60 });
+    assert.deepEqual(config.privateNetworkHosts, ['keycloak.internal', '10.0.0.5', '[::1]']);
+  });
+
+  it('an initial access token alone means REGISTRATION=token', () => {
+    const config = readConfig({ REGISTRATION_INITIAL_ACCESS_TOKEN: 't'.repeat(40) });
+    assert.equal(config.registration.mode, 'token');
+    assert.equal(config.registration.initialAccessToken, 't'.repeat(40));
+  });
+
+  it('refuses contradictory or malformed settings, all at once', () => {
+    const problems = problemsOf({
+      SUBJECT_FORMAT: 'did',
+      REGISTRATION: 'token',
+      REGISTRATION_RATE_LIMIT: 'lots',
+      PRIVATE_NETWORK_HOSTS: 'http://keycloak:8080',
+    }).join('\n');
+    assert.match(problems, /SUBJECT_FORMAT must be one of address, caip10/);
+    assert.match(problems, /REGISTRATION=token needs REGISTRATION_INITIAL_ACCESS_TOKEN/);
+    assert.match(problems, /REGISTRATION_RATE_LIMIT must look like "20\/hour"/);
+    assert.match(problems, /PRIVATE_NETWORK_HOSTS must list host names/);
+    assert.match(problemsOf({ REGISTRATION: 'open', REGISTRATION_INITIAL_ACCESS_TOKEN: 'x'.repeat(40) }).join('\n'), /is set but REGISTRATION is "open"/);
+  });
+
+  it('in production wants a long initial access token', () => {
+    const production = { NODE_ENV: 'production', ISSUER: 'https://id.example.com', JWKS_FILE: 'x', COOKIE_KEYS: 'k'.repeat(32), CLIENTS_FILE: 'y' };
+    assert.match(problemsOf({ ...production, REGISTRATION_INITIAL_ACCESS_TOKEN: 'short' }).join('\n'), /at least 32 characters/);
+    assert.deepEqual(problemsOf({ ...production, REGISTRATION_INITIAL_ACCESS_TOKEN: 'l'.repeat(32) }), []);
+  });
+
+  it('the start command\'s --help lists the new settings', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', MAIN, '--help'], { env: { PATH: process.env.PATH }, timeout: 15_000 });
+    for (const name of ['SUBJECT_FORMAT', 'REGISTRATION', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'REGISTRATION_RATE_LIMIT', 'PRIVATE_NETWORK_HOSTS']) {
+      assert.match(stdout, new RegExp(`^  ${name}\\b`, 'm'), name);
+    }
+    assert.match(stdout, /npx siwe-idp/);
+  });
+});
