@@ -1,34 +1,12 @@
 /** Configuration: defaults, refusals with messages that say what to set, and the start command's help. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { readConfig } from '../src/config/env.js';
-import { ConfigError } from '../src/config/errors.js';
 import { generateJwks, loadJwks } from '../src/config/keys.js';
 import { loadSettings } from '../src/config/settings.js';
-
-const run = promisify(execFile);
-const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    readConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  return [];
-}
-
-async function start(env: Record<string, string>, ...args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 15_000 }).then(
-    (ok) => ({ code: 0, ...ok }),
-    (failed: { code: number; stdout: string; stderr: string }) => failed,
-  );
-}
+import { problemsOf, startMain } from './support/config.js';
 
 describe('configuration', () => {
   it('has working defaults: port 3000, a localhost issuer, chain 1', () => {
@@ -103,7 +81,7 @@ describe('configuration', () => {
   });
 
   it('the start command prints --help', async () => {
-    const { code, stdout } = await start({}, '--help');
+    const { code, stdout } = await startMain({}, '--help');
     assert.equal(code, 0);
     for (const name of ['PORT', 'ISSUER', 'TRUST_PROXY', 'REDIS_URL', 'CLIENTS_FILE', 'JWKS_FILE', 'COOKIE_KEYS', 'CHAIN_IDS']) {
       assert.match(stdout, new RegExp(`^  ${name} `, 'm'));
@@ -111,7 +89,7 @@ describe('configuration', () => {
   });
 
   it('the start command refuses an unsafe production start and says what to set', async () => {
-    const { code, stderr } = await start({ NODE_ENV: 'production', ISSUER: 'http://id.example.com' });
+    const { code, stderr } = await startMain({ NODE_ENV: 'production', ISSUER: 'http://id.example.com' });
     assert.equal(code, 1);
     assert.match(stderr, /cannot start/);
     assert.match(stderr, /JWKS_FILE is required/);
@@ -122,7 +100,7 @@ describe('configuration', () => {
     const dir = mkdtempSync(join(tmpdir(), 'siwe-idp-'));
     const file = join(dir, 'clients.json');
     writeFileSync(file, JSON.stringify([{ client_id: 'bad', client_secret: 'x', redirect_uris: ['not a url'] }]));
-    const { code, stderr } = await start({ CLIENTS_FILE: file, PORT: '0', LOG_LEVEL: 'silent' });
+    const { code, stderr } = await startMain({ CLIENTS_FILE: file, PORT: '0', LOG_LEVEL: 'silent' });
     assert.equal(code, 1);
     assert.match(stderr, /redirect_uris/);
   });

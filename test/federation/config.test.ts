@@ -1,22 +1,7 @@
 /** The federation settings: defaults, parsing, refusals that say what to set, and the start command's --help. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { readConfig } from '../../src/config/env.js';
-import { ConfigError } from '../../src/config/errors.js';
-
-const run = promisify(execFile);
-const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
-
-function problemsOf(env: NodeJS.ProcessEnv): string[] {
-  try {
-    readConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  return [];
-}
+import { problemsOf, startMain } from '../support/config.js';
 
 describe('federation configuration', () => {
   it('defaults: sub is the address, registration is off, no private-network hosts', () => {
@@ -66,7 +51,7 @@ describe('federation configuration', () => {
   });
 
   it('the start command\'s --help lists the new settings', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', MAIN, '--help'], { env: { PATH: process.env.PATH }, timeout: 15_000 });
+    const { stdout } = await startMain({}, '--help');
     for (const name of ['SUBJECT_FORMAT', 'REGISTRATION', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'REGISTRATION_RATE_LIMIT', 'PRIVATE_NETWORK_HOSTS']) {
       assert.match(stdout, new RegExp(`^  ${name}\\b`, 'm'), name);
     }
