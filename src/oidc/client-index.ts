@@ -4,23 +4,11 @@
  * the Client model adds a client's id on upsert and removes it on destroy.
  * Ids whose record is gone (a write failed midway) are skipped when listed.
  */
-import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from 'oidc-provider';
-import { StoreUnavailableError, type Store } from '../storage/store.js';
+import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
+import { guarded } from '../storage/adapter.js';
+import type { Store } from '../storage/store.js';
 
 export const CLIENT_INDEX_KEY = 'clients:index';
-
-async function indexing<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
-    const unavailable = new errors.TemporarilyUnavailable('the client store is unavailable, try again shortly', { cause: error });
-    unavailable.status = 503;
-    unavailable.statusCode = 503;
-    unavailable.expose = true;
-    throw unavailable;
-  }
-}
 
 export function withClientIndex(Base: AdapterConstructor, store: Store): AdapterConstructor {
   return class IndexedAdapter implements Adapter {
@@ -33,13 +21,13 @@ export function withClientIndex(Base: AdapterConstructor, store: Store): Adapter
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number) {
-      if (this.#indexed) await indexing(() => store.addToSet(CLIENT_INDEX_KEY, id, Number.POSITIVE_INFINITY));
+      if (this.#indexed) await guarded(() => store.addToSet(CLIENT_INDEX_KEY, id, Number.POSITIVE_INFINITY));
       return this.#base.upsert(id, payload, expiresIn);
     }
 
     async destroy(id: string) {
       await this.#base.destroy(id);
-      if (this.#indexed) await indexing(() => store.removeFromSet(CLIENT_INDEX_KEY, id));
+      if (this.#indexed) await guarded(() => store.removeFromSet(CLIENT_INDEX_KEY, id));
     }
 
     find(id: string) {

@@ -22,7 +22,7 @@ const grantKey = (grantId: string) => `oidc:grant:${grantId}`;
 const UNAVAILABLE = 'the session store is unavailable, try again shortly';
 
 /** A store outage as oidc-provider's 503 temporarily_unavailable. */
-function temporarilyUnavailable(cause: StoreUnavailableError): errors.TemporarilyUnavailable {
+export function temporarilyUnavailable(cause: StoreUnavailableError): errors.TemporarilyUnavailable {
   const error = new errors.TemporarilyUnavailable(UNAVAILABLE, { cause });
   error.status = 503;
   error.statusCode = 503;
@@ -31,7 +31,8 @@ function temporarilyUnavailable(cause: StoreUnavailableError): errors.Temporaril
   return error;
 }
 
-async function guarded<T>(run: () => Promise<T>): Promise<T> {
+/** Runs a store call; a store outage leaves it as oidc-provider's 503 temporarily_unavailable. */
+export async function guarded<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
