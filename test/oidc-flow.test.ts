@@ -8,10 +8,8 @@ import { Wallet } from 'ethers';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import supertest from 'supertest';
 import { FIRST_PARTY, PUBLIC_CLIENT, RP_REDIRECT, RS256_CLIENT, THIRD_PARTY } from './support/clients.js';
-import { newAuthRequest, walletLogin, type Agent } from './support/flow.js';
+import { basicAuth, exchangeCode, newAuthRequest, walletLogin, type Agent } from './support/flow.js';
 import { BACKENDS, startServer, type TestServer } from './support/server.js';
-
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 for (const backend of BACKENDS) {
   describe(`OIDC code flow with a wallet (${backend} store)`, () => {
@@ -50,11 +48,7 @@ for (const backend of BACKENDS) {
       const code = callback.searchParams.get('code');
       assert.ok(code);
 
-      const token = await agent
-        .post('/token')
-        .set('Authorization', basic(FIRST_PARTY.client_id, String(FIRST_PARTY.client_secret)))
-        .type('form')
-        .send({ grant_type: 'authorization_code', code, redirect_uri: RP_REDIRECT, code_verifier: request.codeVerifier });
+      const token = await exchangeCode(agent, FIRST_PARTY, callback, request);
       assert.equal(token.status, 200, token.text);
       assert.equal(token.body.token_type, 'Bearer');
       assert.ok(token.body.refresh_token, 'offline_access with prompt=consent yields a refresh token');
@@ -74,7 +68,7 @@ for (const backend of BACKENDS) {
 
       const refreshed = await agent
         .post('/token')
-        .set('Authorization', basic(FIRST_PARTY.client_id, String(FIRST_PARTY.client_secret)))
+        .set('Authorization', basicAuth(FIRST_PARTY))
         .type('form')
         .send({ grant_type: 'refresh_token', refresh_token: token.body.refresh_token });
       assert.equal(refreshed.status, 200, refreshed.text);
@@ -83,7 +77,7 @@ for (const backend of BACKENDS) {
 
       const introspected = await agent
         .post('/token/introspection')
-        .set('Authorization', basic(FIRST_PARTY.client_id, String(FIRST_PARTY.client_secret)))
+        .set('Authorization', basicAuth(FIRST_PARTY))
         .type('form')
         .send({ token: refreshed.body.access_token });
       assert.equal(introspected.body.active, true);
@@ -91,7 +85,7 @@ for (const backend of BACKENDS) {
 
       const revoked = await agent
         .post('/token/revocation')
-        .set('Authorization', basic(FIRST_PARTY.client_id, String(FIRST_PARTY.client_secret)))
+        .set('Authorization', basicAuth(FIRST_PARTY))
         .type('form')
         .send({ token: refreshed.body.access_token });
       assert.equal(revoked.status, 200);
@@ -122,11 +116,7 @@ for (const backend of BACKENDS) {
       const wallet = Wallet.createRandom();
       const request = newAuthRequest(RS256_CLIENT.client_id);
       const callback = await walletLogin(fresh, wallet, request);
-      const token = await fresh
-        .post('/token')
-        .set('Authorization', basic(RS256_CLIENT.client_id, String(RS256_CLIENT.client_secret)))
-        .type('form')
-        .send({ grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: RP_REDIRECT, code_verifier: request.codeVerifier });
+      const token = await exchangeCode(fresh, RS256_CLIENT, callback, request);
       assert.equal(token.status, 200, token.text);
       const { payload, protectedHeader } = await jwtVerify(token.body.id_token, jwks, { issuer: server.issuer, audience: RS256_CLIENT.client_id, algorithms: ['RS256'] });
       assert.equal(protectedHeader.alg, 'RS256');
@@ -164,11 +154,7 @@ for (const backend of BACKENDS) {
       const wallet = Wallet.createRandom();
       const request = newAuthRequest(FIRST_PARTY.client_id);
       const callback = await walletLogin(fresh, wallet, request);
-      const token = await fresh
-        .post('/token')
-        .set('Authorization', basic(FIRST_PARTY.client_id, String(FIRST_PARTY.client_secret)))
-        .type('form')
-        .send({ grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: RP_REDIRECT, code_verifier: request.codeVerifier });
+      const token = await exchangeCode(fresh, FIRST_PARTY, callback, request);
       const page = await fresh.get(`/session/end?id_token_hint=${token.body.id_token}&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:9999/bye')}`);
       assert.equal(page.status, 200);
       assert.match(page.text, /Sign out/);

@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
 import { FIRST_PARTY, RP_REDIRECT } from './support/clients.js';
-import { authorizeUrl, getInteraction, messageFor, newAuthRequest, postLogin, startInteraction, walletLogin } from './support/flow.js';
+import { authorizeUrl, exchangeCode, getInteraction, messageFor, newAuthRequest, postLogin, startInteraction, walletLogin } from './support/flow.js';
 import { freePort, kill, startRedis } from './support/redis-server.js';
 import { startServer, type TestServer } from './support/server.js';
 import { sleep } from './support/storage-backends.js';
@@ -42,12 +42,10 @@ describe('Redis outage under the running server', function () {
   it('fails closed while Redis is down, then recovers by itself', async () => {
     const agent = supertest.agent(server.issuer);
     const wallet = Wallet.createRandom();
-    const basic = `Basic ${Buffer.from(`${FIRST_PARTY.client_id}:${FIRST_PARTY.client_secret}`).toString('base64')}`;
 
     // Up: a login in progress (challenge issued) and a code waiting for exchange.
     const request = newAuthRequest(FIRST_PARTY.client_id);
     const callback = await walletLogin(agent, wallet, request);
-    const code = callback.searchParams.get('code');
     const pendingAgent = supertest.agent(server.issuer);
     const uid = await startInteraction(pendingAgent, authorizeUrl(newAuthRequest(FIRST_PARTY.client_id)));
     const view = await getInteraction(pendingAgent, uid);
@@ -73,10 +71,7 @@ describe('Redis outage under the running server', function () {
     assert.equal(login.value.status, 503, login.value.text);
     assert.equal(login.value.body.error, 'temporarily_unavailable');
 
-    const token = await timed(() =>
-      supertest(server.issuer).post('/token').set('Authorization', basic).type('form')
-        .send({ grant_type: 'authorization_code', code, redirect_uri: RP_REDIRECT, code_verifier: request.codeVerifier }),
-    );
+    const token = await timed(() => exchangeCode(supertest.agent(server.issuer), FIRST_PARTY, callback, request));
     assert.ok(token.ms < FAST_MS, `token took ${token.ms} ms`);
     assert.equal(token.value.status, 503, token.value.text);
     assert.equal(token.value.body.error, 'temporarily_unavailable');
@@ -92,8 +87,7 @@ describe('Redis outage under the running server', function () {
     const fresh = supertest.agent(server.issuer);
     const again = newAuthRequest(FIRST_PARTY.client_id);
     const after = await walletLogin(fresh, wallet, again);
-    const tokens = await supertest(server.issuer).post('/token').set('Authorization', basic).type('form')
-      .send({ grant_type: 'authorization_code', code: after.searchParams.get('code'), redirect_uri: RP_REDIRECT, code_verifier: again.codeVerifier });
+    const tokens = await exchangeCode(fresh, FIRST_PARTY, after, again);
     assert.equal(tokens.status, 200, tokens.text);
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
 import { FIRST_PARTY } from './support/clients.js';
-import { authorizeUrl, getInteraction, messageFor, newAuthRequest, postLogin, type Agent } from './support/flow.js';
+import { authorizeUrl, messageFor, newAuthRequest, type Agent } from './support/flow.js';
 import { startServer, type TestServer } from './support/server.js';
 
 describe('behind a TLS-terminating proxy', () => {

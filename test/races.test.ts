@@ -8,10 +8,10 @@ import { Wallet } from 'ethers';
 import supertest from 'supertest';
 import { generateJwks } from '../src/config/keys.js';
 import { FIRST_PARTY, RP_REDIRECT } from './support/clients.js';
-import { authorizeUrl, follow, getInteraction, messageFor, newAuthRequest, startInteraction, walletLogin } from './support/flow.js';
+import { authorizeUrl, basicAuth, follow, getInteraction, messageFor, newAuthRequest, startInteraction, walletLogin } from './support/flow.js';
 import { BACKENDS, newNamespace, startServer, type Backend, type TestServer } from './support/server.js';
 
-const basic = `Basic ${Buffer.from(`${FIRST_PARTY.client_id}:${FIRST_PARTY.client_secret}`).toString('base64')}`;
+const basic = basicAuth(FIRST_PARTY);
 
 /** Two instances on one store (for memory: the same instance twice). */
 async function startPair(backend: Backend): Promise<[TestServer, TestServer]> {

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import type { Wallet, HDNodeWallet } from 'ethers';
+import type { ClientMetadata } from 'oidc-provider';
 import supertest from 'supertest';
 import { formatSiweMessage, type SiweMessage } from '../../src/siwe/message.js';
 import type { InteractionView } from '../../src/interaction/view-model.js';
@@ -121,4 +122,20 @@ export async function completeLogin(agent: Agent, uid: string, wallet: AnyWallet
 /** A whole login: authorize → SIWE → (consent) → the RP's callback URL with code and state. */
 export async function walletLogin(agent: Agent, wallet: AnyWallet, request: AuthRequest): Promise<URL> {
   return completeLogin(agent, await startInteraction(agent, authorizeUrl(request)), wallet);
+}
+
+/** HTTP Basic client authentication (RFC 6749 section 2.3.1: form-urlencoded id and secret). */
+export function basicAuth(client: ClientMetadata): string {
+  const id = encodeURIComponent(client.client_id);
+  const secret = encodeURIComponent(String(client.client_secret));
+  return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+}
+
+/** The RP's token request for the code in `callback` (client_secret_basic, PKCE verifier of `request`). */
+export function exchangeCode(agent: Agent, client: ClientMetadata, callback: URL, request: AuthRequest) {
+  return agent
+    .post('/token')
+    .set('Authorization', basicAuth(client))
+    .type('form')
+    .send({ grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: request.redirectUri ?? RP_REDIRECT, code_verifier: request.codeVerifier });
 }
