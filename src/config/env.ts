@@ -3,6 +3,7 @@
  * Every problem is collected, so one failed start lists everything to fix.
  */
 import { ConfigError } from './errors.js';
+import { optional } from './values.js';
 import { readFederationConfig, type FederationConfig } from './federation.js';
 
 export interface Config extends FederationConfig {
@@ -90,10 +91,6 @@ function parseCookieKeys(raw: string | undefined, production: boolean, problems:
     problems.push(`COOKIE_KEYS: every key must be at least ${MIN_COOKIE_KEY_LENGTH} characters long`);
   }
   return keys;
-}
-
-function optional(raw: string | undefined): string | undefined {
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -3,6 +3,7 @@
  * format, dynamic client registration, and which private-network hosts the
  * provider may call (back-channel logout, client key sets).
  */
+import { optional } from './values.js';
 
 /** `address`: sub is the EIP-55 address. `caip10`: sub is `eip155:<chainId>:<address>`. */
 export type SubjectFormat = 'address' | 'caip10';
@@ -35,10 +36,6 @@ export interface FederationConfig {
 const MIN_TOKEN_LENGTH = 32;
 const WINDOWS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86_400 };
 export const DEFAULT_RATE_LIMIT = '20/hour';
-
-function optional(raw: string | undefined): string | undefined {
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-}
 
 function parseChoice<T extends string>(name: string, raw: string | undefined, choices: readonly T[], fallback: T, problems: string[]): T {
   const value = optional(raw)?.toLowerCase();

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/env.js';
 import { isHexAddress, toChecksumAddress } from '../siwe/address.js';
+import { isReservedOrUnreserved } from '../siwe/uri.js';
 import type { Challenge } from './challenge.js';
 import { redirectUriOf, type Loaded } from './load.js';
 
@@ -36,9 +37,9 @@ function addressHint(hint: unknown): string | null {
   return typeof hint === 'string' && isHexAddress(hint) ? toChecksumAddress(hint) : null;
 }
 
-/** EIP-4361 statements allow only RFC 3986 reserved and unreserved characters and spaces. */
+/** EIP-4361 statements allow only RFC 3986 reserved and unreserved characters and spaces: drop the rest. */
 function statementFor(clientName: string): string {
-  const safe = clientName.replace(/[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;= ]/g, '').trim().slice(0, 80);
+  const safe = [...clientName].filter((char) => isReservedOrUnreserved(char, true)).join('').trim().slice(0, 80);
   return safe ? `Sign in to ${safe}.` : 'Sign in.';
 }
 
