@@ -9,7 +9,7 @@ import { parseRfc3339 } from '../src/siwe/rfc3339.js';
 import type { SiweMessage } from '../src/siwe/message.js';
 import { isAuthority, isUri } from '../src/siwe/uri.js';
 
-const vectors = new URL('../../shared/siwe-vectors/', import.meta.url);
+const vectors = new URL('./fixtures/siwe-vectors/', import.meta.url);
 
 function load<T>(name: string): Record<string, T> {
   return JSON.parse(readFileSync(new URL(name, vectors), 'utf8')) as Record<string, T>;

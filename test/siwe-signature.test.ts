@@ -9,7 +9,7 @@ import { formatSiweMessage } from '../src/siwe/message.js';
 import type { SiweMessage } from '../src/siwe/message.js';
 import { hashPersonalMessage, recoverAddress } from '../src/siwe/signature.js';
 
-const vectors = new URL('../../shared/siwe-vectors/', import.meta.url);
+const vectors = new URL('./fixtures/siwe-vectors/', import.meta.url);
 
 type VerificationCase = Record<string, unknown> & { address: string; signature: string };
 

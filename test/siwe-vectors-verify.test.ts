@@ -1,5 +1,5 @@
 /**
- * The public EIP-4361 verification vectors (../shared/siwe-vectors) through our
+ * The public EIP-4361 verification vectors (test/fixtures/siwe-vectors) through our
  * own check pipeline. Each vector is bound the way the server binds a login:
  * domain (or `domainBinding`), uri, chain, nonce (or `matchNonce`), time (or
  * `time`). Two of our own rules, stricter than EIP-4361, are left out here and
@@ -14,7 +14,7 @@ import { checkResources } from '../src/siwe/checks/check_resources.js';
 import { SiweError } from '../src/siwe/errors.js';
 import { formatSiweMessage, type SiweMessage } from '../src/siwe/message.js';
 
-const VECTORS = new URL('../../shared/siwe-vectors/', import.meta.url);
+const VECTORS = new URL('./fixtures/siwe-vectors/', import.meta.url);
 
 interface Vector extends SiweMessage {
   signature: string;
