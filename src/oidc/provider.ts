@@ -18,7 +18,7 @@ import { withClientIndex } from './client-index.js';
 import { loadExistingGrant } from './grants.js';
 import { LIFETIMES } from './lifetimes.js';
 import { chainOfSession, recordLoginChain } from './login-chain.js';
-import { outboundFetch } from './outbound-fetch.js';
+import { isSpecialUseRefusal, outboundFetch } from './outbound-fetch.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { registrationRateLimit } from './registration-rate-limit.js';
 import { checkSelfAssertedMetadata, isSelfAsserted, registrationFeatures } from './registration.js';
@@ -114,7 +114,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     if (config.registration.mode === 'open') provider.use(registrationRateLimit(store, config.registration.rateLimit));
   }
   provider.on('backchannel.error', (_ctx, error, client) => {
-    const blocked = /special-use IP address/.test(String((error as Error).cause ?? error.message));
+    const blocked = isSpecialUseRefusal(error);
     log.warn('back-channel logout failed', {
       client: client.clientId,
       error: error.message,
