@@ -1,44 +1,41 @@
 /**
  * Keccak-256 (the pre-standard SHA-3 padding Ethereum uses). The native
  * implementation from the `keccak` package's prebuilt addon when it loads
- * (~2 µs for a SIWE message here), else @noble/hashes in pure JS (~30 µs).
- * Node's own crypto has SHA3-256 only, which pads differently.
+ * (its `keccak/bindings` entry: ~4 µs for a SIWE message here), else
+ * @noble/hashes in pure JavaScript (~15 µs). Node's own crypto has SHA3-256
+ * only, which pads differently.
+ *
+ * Only the package's public hashing API is used (`createKeccakHash(name)`
+ * → update → digest). test/siwe/keccak.test.ts fails if an upgrade stops the
+ * native entry loading or changes its results.
  */
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 
-interface KeccakState {
-  initialize(rate: number, capacity: number): void;
-  absorb(data: Buffer): void;
-  absorbLastFewBits(bits: number): void;
-  squeeze(length: number): Buffer;
+interface KeccakHash {
+  update(data: Buffer): KeccakHash;
+  digest(): Buffer;
 }
 
-/** Keccak-256: rate 1088 bits, capacity 512 bits, domain suffix 0x01. */
-const RATE = 1088;
-const CAPACITY = 512;
-const SUFFIX = 0x01;
+type CreateKeccakHash = (algorithm: 'keccak256') => KeccakHash;
 
-function loadNativeState(): KeccakState | undefined {
+function loadNative(): CreateKeccakHash | undefined {
   try {
-    const require = createRequire(import.meta.url);
-    const State = require('node-gyp-build')(dirname(require.resolve('keccak/package.json'))) as unknown;
-    return typeof State === 'function' ? new (State as new () => KeccakState)() : undefined;
+    const create = createRequire(import.meta.url)('keccak/bindings') as unknown;
+    return typeof create === 'function' ? (create as CreateKeccakHash) : undefined;
   } catch {
     return undefined;
   }
 }
 
-// One state, reused: keccak256 runs synchronously to completion, so no two calls interleave.
-const native = loadNativeState();
+const native = loadNative();
 
+/** Which implementation runs: logged at start. */
 export const keccakImplementation: 'native' | 'noble' = native ? 'native' : 'noble';
 
 export function keccak256(data: Uint8Array): Uint8Array {
   if (!native) return keccak_256(data);
-  native.initialize(RATE, CAPACITY);
-  native.absorb(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-  native.absorbLastFewBits(SUFFIX);
-  return native.squeeze(32);
+  return native('keccak256')
+    .update(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+    .digest();
 }

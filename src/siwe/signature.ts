@@ -1,8 +1,7 @@
-import secp256k1 from 'secp256k1';
-
 import { toChecksumAddress } from './address.js';
 import { SiweError } from './errors.js';
 import { keccak256 } from './keccak.js';
+import { ecdsaRecover } from './secp256k1.js';
 
 /** Order of the secp256k1 base point (SEC 2, section 2.4.1). */
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -44,7 +43,7 @@ export function recoverSigner(message: string, signature: string): string {
 
   let publicKey: Uint8Array;
   try {
-    publicKey = secp256k1.ecdsaRecover(bytes.subarray(0, 64), recoveryId, hashPersonalMessage(message), false);
+    publicKey = ecdsaRecover(bytes.subarray(0, 64), recoveryId, hashPersonalMessage(message));
   } catch {
     throw invalid('signature does not recover to a public key');
   }

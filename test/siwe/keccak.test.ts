@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { keccak256, keccakImplementation } from '../src/siwe/keccak.js';
+import { keccak256, keccakImplementation } from '../../src/siwe/keccak.js';
 
 describe('keccak256', () => {
   it('uses the native addon where the package ships a prebuild (linux, darwin, win32 on x64)', function () {
