@@ -48,6 +48,3 @@ export function accountFinder(chainOfSession?: ChainOfSession): FindAccount {
     };
   };
 }
-
-/** Without a store: the chain id is only known from a CAIP-10 account id or the request that signed in. */
-export const findAccount: FindAccount = accountFinder();

@@ -5,7 +5,6 @@ export type SiweErrorCode =
   | 'domain_mismatch'
   | 'scheme_mismatch'
   | 'uri_mismatch'
-  | 'version_mismatch'
   | 'chain_not_allowed'
   | 'nonce_mismatch'
   | 'nonce_consumed'
