@@ -21,8 +21,16 @@ const config = await client.discovery(
   undefined,
   // siwe-idp clients authenticate with client_secret_basic unless registered otherwise.
   client.ClientSecretBasic(CLIENT_SECRET),
-  // openid-client talks https only; allow http for a provider on your own machine.
-  issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+  {
+    execute: [
+      // Verify the ID token's signature with the provider's keys (its jwks_uri). Without this,
+      // openid-client 6 checks iss, aud, exp and nonce of an ID token from the token endpoint but
+      // not its signature: it relies on the TLS connection to the issuer instead.
+      client.enableNonRepudiationChecks,
+      // openid-client talks https only; allow http for a provider on your own machine.
+      ...(issuer.protocol === 'http:' ? [client.allowInsecureRequests] : []),
+    ],
+  },
 );
 
 /** Sessions in memory, keyed by a random cookie: enough for an example. */
@@ -37,7 +45,7 @@ function sessionOf(request, response) {
   return sessions.get(fresh);
 }
 
-const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function handle(request, response) {
   const url = new URL(request.url, BASE_URL);
@@ -60,7 +68,8 @@ async function handle(request, response) {
   }
 
   if (url.pathname === '/callback') {
-    // Checks state, PKCE and the ID token (signature, iss, aud, nonce) before it returns.
+    // Checks state, PKCE and the ID token (signature, with enableNonRepudiationChecks above; iss, aud,
+    // exp, nonce) before it returns.
     const tokens = await client.authorizationCodeGrant(config, url, {
       pkceCodeVerifier: session.codeVerifier,
       expectedState: session.state,
@@ -83,7 +92,7 @@ async function handle(request, response) {
   response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
   response.end(
     session.user
-      ? `<p>Signed in as <code>${escape(session.user.sub)}</code> on chain ${escape(session.user.chain_id)}</p><a href="/logout">Sign out</a>`
+      ? `<p>Signed in as <code>${escapeHtml(session.user.sub)}</code> on chain ${escapeHtml(session.user.chain_id)}</p><a href="/logout">Sign out</a>`
       : '<a href="/login">Sign in with Ethereum</a>',
   );
 }
