@@ -7,8 +7,13 @@ Usage: npm start            (node dist/main.js)
 Environment:
   PORT             port to listen on                                  default 3000
   ISSUER           issuer URL (an origin); endpoints derive from it   default http://localhost:$PORT
-                   the SIWE domain is its host, port included
-  TRUST_PROXY      honour X-Forwarded-* (behind a TLS terminator)     default false
+                   the SIWE domain is its host, port included; every URL published or
+                   accepted derives from it, never from Host or X-Forwarded-Host/-Proto;
+                   https: makes cookies Secure and adds Strict-Transport-Security
+  TRUST_PROXY      whose X-Forwarded-For names the client's address   default false
+                   false: nobody's; N: the N proxies in front (true = 1), the
+                   N-th entry from the right; or proxy addresses/CIDR ranges,
+                   e.g. 10.0.0.0/8,192.0.2.7: read from the right past them
   REDIS_URL        redis://… shared store for any number of instances default: in-memory, one process
   CLIENTS_FILE     JSON array of client metadata                      default: the dev client (development)
   JWKS_FILE        private JWKS (must include an EC P-256 key)        default: generated (development)
@@ -25,12 +30,15 @@ Environment:
                    the Bearer token POST /reg requires with REGISTRATION=token
   REGISTRATION_RATE_LIMIT
                    open registrations per client IP, N/second|minute|hour|day  default 20/hour
+  REGISTRATION_CLIENT_TTL
+                   seconds a registered client (and its registration
+                   access token) lives without a sign-in              default 2592000 (30 days)
   PRIVATE_NETWORK_HOSTS
                    hosts on loopback/private networks the server may call
                    (back-channel logout, client jwks_uri), comma-separated  default none
   NODE_ENV         "production" requires JWKS_FILE, COOKIE_KEYS, CLIENTS_FILE and an https issuer
   LOG_LEVEL        info | warn | silent                               default info
 
-Generate a signing key set: npm run -s keys > jwks.json
+Generate a signing key set: npx siwe-idp keys generate --out jwks.json
 Manage clients and keys, check a configuration: npx siwe-idp --help
 `;

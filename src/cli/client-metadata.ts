@@ -1,6 +1,7 @@
-/** `clients add` options → RFC 7591 client metadata. */
+/** `clients add` options (and a secret read from a file or stdin) → RFC 7591 client metadata. */
 import { randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
+import { ARGV_IS_PUBLIC } from './client-secret.js';
 import { UsageError } from './io.js';
 
 export interface AddOptions {
@@ -10,7 +11,6 @@ export interface AddOptions {
   'backchannel-logout-uri'?: string;
   'auth-method'?: string;
   public?: boolean;
-  secret?: string;
   'response-type'?: string[];
   'refresh-tokens'?: boolean;
   scope?: string;
@@ -35,6 +35,7 @@ function parseMetadataOption(raw: string | undefined): ClientMetadata {
     throw new UsageError('--metadata must be a JSON object, e.g. \'{"contacts":["ops@example.com"]}\'');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--metadata must be a JSON object');
+  if ('client_secret' in parsed) throw new UsageError(`--metadata must not hold client_secret: ${ARGV_IS_PUBLIC}`);
   return parsed as ClientMetadata;
 }
 
@@ -52,7 +53,8 @@ function grantTypesFor(responseTypes: string[], refresh: boolean): string[] {
   ];
 }
 
-export function metadataFrom(clientId: string, options: AddOptions): ClientMetadata {
+/** `secret`: the one read from --secret-file or --secret-stdin, if any. */
+export function metadataFrom(clientId: string, options: AddOptions, secret?: string): ClientMetadata {
   const base = parseMetadataOption(options.metadata);
   const authMethod = options.public ? 'none' : (options['auth-method'] ?? base.token_endpoint_auth_method ?? 'client_secret_basic');
   if (options.public && options['auth-method'] && options['auth-method'] !== 'none') {
@@ -61,13 +63,13 @@ export function metadataFrom(clientId: string, options: AddOptions): ClientMetad
   const redirectUris = options['redirect-uri'] ?? base.redirect_uris;
   if (!redirectUris?.length) throw new UsageError('give at least one --redirect-uri');
   const responseTypes: string[] = [...(options['response-type'] ?? base.response_types ?? ['code'])];
-  const secret = SECRET_METHODS.has(authMethod) ? (options.secret ?? base.client_secret ?? randomBytes(32).toString('base64url')) : undefined;
-  if (options.secret && !secret) throw new UsageError(`--secret makes no sense with --auth-method ${authMethod}`);
+  const needsSecret = SECRET_METHODS.has(authMethod);
+  if (secret !== undefined && !needsSecret) throw new UsageError(`a client secret makes no sense with --auth-method ${authMethod}`);
   return {
     ...base,
     ...defined({
       client_id: clientId,
-      client_secret: secret,
+      client_secret: needsSecret ? (secret ?? randomBytes(32).toString('base64url')) : undefined,
       client_name: options.name,
       redirect_uris: redirectUris,
       post_logout_redirect_uris: options['post-logout-redirect-uri'],

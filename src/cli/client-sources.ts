@@ -6,15 +6,15 @@
  * REDIS_URL: without it the server keeps clients in its own memory, which no
  * other process can reach.
  */
-import { rename, writeFile } from 'node:fs/promises';
 import Provider, { type AdapterPayload, type ClientMetadata } from 'oidc-provider';
 import { DEV_CLIENT, loadClients } from '../config/clients.js';
 import type { Settings } from '../config/settings.js';
-import { storedClientIds, withClientIndex } from '../oidc/client-index.js';
+import { CLIENT_INDEX_KEY, storedClientIds, withClientIndex } from '../oidc/client-index.js';
 import { providerConfiguration } from '../oidc/provider.js';
 import { createAdapter } from '../storage/adapter.js';
 import { createStore, type Store } from '../storage/store.js';
 import { CommandError } from './io.js';
+import { writePrivateFile } from './private-file.js';
 
 export const NO_SHARED_STORE =
   'REDIS_URL is not set: the server then keeps registered clients in its own memory, which this command cannot reach. ' +
@@ -31,14 +31,21 @@ export function staticClientsOf(settings: Settings): StaticClients {
   return file ? { source: `CLIENTS_FILE ${file}`, clients: settings.clients } : { source: 'development default', clients: [DEV_CLIENT] };
 }
 
-/** Validates metadata exactly as the server would (same configuration) and returns what it stores. */
-export function validateClient(settings: Settings, metadata: ClientMetadata): ClientMetadata {
+/**
+ * Validates metadata exactly as the server would (same configuration) and
+ * returns what it stores, through oidc-provider's public API: a provider
+ * whose only (static) client is this one, and Client.find, which validates a
+ * client as it does a stored one at the server (a sector_identifier_uri
+ * included), throwing InvalidClientMetadata when it is not valid.
+ */
+export async function validateClient(settings: Settings, metadata: ClientMetadata): Promise<ClientMetadata> {
   const provider = new Provider(
     settings.config.issuer,
-    providerConfiguration({ ...settings, clients: [], adapter: class {} as never }),
+    providerConfiguration({ ...settings, clients: [metadata], adapter: class {} as never }),
   );
-  const Client = provider.Client as unknown as new (metadata: ClientMetadata) => { metadata(): ClientMetadata };
-  return new Client(metadata).metadata();
+  const client = await provider.Client.find(String(metadata.client_id));
+  if (!client) throw new CommandError(`oidc-provider did not load the client "${metadata.client_id}"`);
+  return client.metadata();
 }
 
 export class ClientStore {
@@ -57,6 +64,19 @@ export class ClientStore {
 
   async ids(): Promise<string[]> {
     return storedClientIds(this.#store);
+  }
+
+  /**
+   * Drops an id from the client index whose record is gone (a write that
+   * failed midway), unless the record appeared meanwhile (a client being
+   * added right now). Returns whether it was dropped.
+   */
+  async pruneIndex(clientId: string): Promise<boolean> {
+    if (await this.find(clientId)) return false;
+    await this.#store.removeFromSet(CLIENT_INDEX_KEY, clientId);
+    if (!(await this.find(clientId))) return true;
+    await this.#store.addToSet(CLIENT_INDEX_KEY, clientId, Number.POSITIVE_INFINITY);
+    return false;
   }
 
   async find(clientId: string): Promise<ClientMetadata | undefined> {
@@ -86,9 +106,7 @@ export async function readClientsFile(file: string): Promise<ClientMetadata[]> {
   }
 }
 
-/** Writes a clients file in place atomically (a temporary file, then a rename), readable only by its owner. */
+/** Writes a clients file (it holds client secrets) atomically, readable only by its owner. */
 export async function writeClientsFile(file: string, clients: ClientMetadata[]): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(clients, null, 2)}\n`, { mode: 0o600 });
-  await rename(temporary, file);
+  await writePrivateFile(file, `${JSON.stringify(clients, null, 2)}\n`);
 }

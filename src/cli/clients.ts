@@ -3,6 +3,7 @@ import { errors, type ClientMetadata } from 'oidc-provider';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { ClientStore, NO_SHARED_STORE, readClientsFile, staticClientsOf, validateClient, writeClientsFile } from './client-sources.js';
 import { metadataFrom, type AddOptions } from './client-metadata.js';
+import { readSecret, refuseSecretArgument } from './client-secret.js';
 import { parseOptions } from './args.js';
 import { CommandError, table, UsageError, type Io } from './io.js';
 
@@ -13,7 +14,8 @@ const ADD_OPTIONS = {
   'backchannel-logout-uri': { type: 'string' },
   'auth-method': { type: 'string' },
   public: { type: 'boolean' },
-  secret: { type: 'string' },
+  'secret-file': { type: 'string' },
+  'secret-stdin': { type: 'boolean' },
   'response-type': { type: 'string', multiple: true },
   'refresh-tokens': { type: 'boolean' },
   scope: { type: 'string' },
@@ -46,15 +48,18 @@ function hideSecret(metadata: ClientMetadata): ClientMetadata {
 }
 
 async function add(args: string[], io: Io): Promise<void> {
+  refuseSecretArgument(args);
   const { values, positionals } = parseOptions({ args, options: ADD_OPTIONS, allowPositionals: true, strict: true });
   const clientId = onePositional(positionals, 'client_id');
+  const metadata = metadataFrom(clientId, values as AddOptions, await readSecret(values, io));
   const settings = await loadSettings(io.env);
   let stored: ClientMetadata;
   try {
-    stored = validateClient(settings, metadataFrom(clientId, values as AddOptions));
+    stored = await validateClient(settings, metadata);
   } catch (error) {
     describeInvalid(error);
   }
+  if (stored.client_secret) io.privateOut(); // it is printed below
   if (values.file) {
     const clients = await readClientsFile(values.file);
     if (clients.some((client) => client.client_id === clientId)) throw new CommandError(`${values.file} already has a client "${clientId}"`);
@@ -83,13 +88,15 @@ interface Listed {
   source: string;
 }
 
-async function storedClients(settings: Settings): Promise<Listed[]> {
+/** The store's clients; an id in its index whose record is gone is skipped, and dropped from the index. */
+async function storedClients(settings: Settings, io: Io): Promise<Listed[]> {
   const store = await ClientStore.open(settings);
   try {
     const listed: Listed[] = [];
     for (const id of await store.ids()) {
       const metadata = await store.find(id);
       if (metadata) listed.push({ metadata, source: 'store' });
+      else if (await store.pruneIndex(id)) io.err(`note: dropped "${id}" from the store's client index: its record is gone`);
     }
     return listed;
   } finally {
@@ -100,7 +107,7 @@ async function storedClients(settings: Settings): Promise<Listed[]> {
 async function allClients(settings: Settings, io: Io): Promise<Listed[]> {
   const statics = staticClientsOf(settings);
   const listed = statics.clients.map((metadata) => ({ metadata, source: statics.source }));
-  if (settings.config.redisUrl) return [...listed, ...(await storedClients(settings))];
+  if (settings.config.redisUrl) return [...listed, ...(await storedClients(settings, io))];
   io.err(`note: ${NO_SHARED_STORE}`);
   return listed;
 }
@@ -130,6 +137,7 @@ async function show(args: string[], io: Io): Promise<void> {
   const settings = await loadSettings(io.env);
   const found = (await allClients(settings, io)).find(({ metadata }) => metadata.client_id === clientId);
   if (!found) throw new CommandError(`no client "${clientId}"`);
+  if (values['show-secret'] && found.metadata.client_secret) io.privateOut();
   io.out(`# ${found.source}`);
   io.out(JSON.stringify(values['show-secret'] ? found.metadata : hideSecret(found.metadata), null, 2));
 }

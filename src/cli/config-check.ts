@@ -11,6 +11,7 @@ import { ConfigError } from '../config/errors.js';
 import { generateJwks, readStoredJwks } from '../config/keys.js';
 import { isExpiredRetiree, statusOf } from '../config/key-rotation.js';
 import { deploymentWarnings } from '../config/settings.js';
+import { optional } from '../config/values.js';
 import { createProvider } from '../oidc/provider.js';
 import { createAdapter } from '../storage/adapter.js';
 import { createStore } from '../storage/store.js';
@@ -75,11 +76,10 @@ export async function configCheck(io: Io): Promise<number> {
   } catch (error) {
     collect(report, error);
   }
-  const env = (name: string) => (io.env[name]?.trim() ? io.env[name]!.trim() : undefined);
   const steps: Array<Promise<void>> = [];
-  const jwksFile = env('JWKS_FILE');
-  const clientsFile = env('CLIENTS_FILE');
-  const redisUrl = env('REDIS_URL');
+  const jwksFile = optional(io.env.JWKS_FILE);
+  const clientsFile = optional(io.env.CLIENTS_FILE);
+  const redisUrl = optional(io.env.REDIS_URL);
   if (jwksFile) steps.push(checkKeys(jwksFile, report));
   else report.notes.push('JWKS_FILE is not set: the server generates signing keys at every start (development only)');
   if (clientsFile) steps.push(checkClients(clientsFile, config, report));

@@ -1,31 +1,29 @@
 /** `siwe-idp keys generate|rotate|list`: the signing keys in a JWKS file. */
-import { access, rename, stat, writeFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { generateKey, generateRotatingJwks, readStoredJwks } from '../config/keys.js';
 import { algorithmOf, isExpiredRetiree, rotate, statusOf, type StoredJwks } from '../config/key-rotation.js';
+import { optional } from '../config/values.js';
 import { RETIRED_KEY_LIFETIME } from '../oidc/lifetimes.js';
 import { parseOptions } from './args.js';
 import { CommandError, table, UsageError, type Io } from './io.js';
+import { writePrivateFile } from './private-file.js';
 
 function fileOf(option: string | undefined, io: Io): string {
-  const file = option ?? io.env.JWKS_FILE;
+  const file = option ?? optional(io.env.JWKS_FILE);
   if (!file) throw new UsageError('say which key file: --file <path>, or set JWKS_FILE');
   return file;
 }
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+/** Anything at the name, a dangling symlink included. */
+const exists = (file: string) => lstat(file).then(() => true, () => false);
 
-/** Atomic replace (temporary file, then rename), keeping the file private to its owner. */
-async function writeJwks(file: string, jwks: StoredJwks): Promise<void> {
-  const mode = await stat(file).then((stats) => stats.mode & 0o777, () => 0o600);
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(jwks, null, 2)}\n`, { mode });
-  await rename(temporary, file);
-}
+const writeJwks = (file: string, jwks: StoredJwks) => writePrivateFile(file, `${JSON.stringify(jwks, null, 2)}\n`);
 
 async function generate(args: string[], io: Io): Promise<void> {
   const { values } = parseOptions({ args, options: { out: { type: 'string' }, force: { type: 'boolean' } }, strict: true });
   const jwks = await generateRotatingJwks();
   if (!values.out) {
+    io.privateOut(); // `> jwks.json` (or `npm run -s keys > jwks.json`): 0600 before the private keys go in
     io.out(JSON.stringify(jwks, null, 2));
     return;
   }

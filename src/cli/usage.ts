@@ -17,7 +17,10 @@ Clients
       --auth-method <method>        client_secret_basic (default), client_secret_post, client_secret_jwt,
                                     private_key_jwt (with --jwks-uri or "jwks" in --metadata) or none
       --public                      same as --auth-method none (PKCE required)
-      --secret <secret>             default: a random one, printed once
+      --secret-file <path>          the client secret: the file's content, trimmed
+      --secret-stdin                the client secret: standard input (one line from a terminal), trimmed
+                                    default: a random one, printed once. Never on the command line
+                                    (--secret is refused): ps and shell history would show it
       --response-type <type>        repeatable: code (default), id_token, "code id_token"
       --refresh-tokens              allow the refresh_token grant (offline_access)
       --scope "<scopes>"            the scopes the client may ask for, e.g. "openid ethereum"
@@ -25,14 +28,17 @@ Clients
       --logo-uri, --client-uri, --policy-uri, --tos-uri <uri>   branding on the sign-in page
       --id-token-alg <alg>          ES256 (default) or RS256
       --jwks-uri <uri>              the client's keys, for private_key_jwt
-      --metadata '<json>'           any other client metadata (RFC 7591 names); the options above win
+      --metadata '<json>'           any other client metadata (RFC 7591 names, not client_secret);
+                                    the options above win
       --json                        print the stored metadata as JSON
   clients remove <client_id>        remove from the store, or with --file <path> from a clients file
 
 Signing keys (a JWKS file: JWKS_FILE, or --file <path>)
   keys generate [--out <path>] [--force]
                                     a new key set: per algorithm (ES256, RS256) a current key and the
-                                    next one, already published; prints it unless --out is given
+                                    next one, already published. --out writes it, mode 0600 (--force
+                                    replaces an existing file); without --out it is printed, and a file
+                                    stdout is redirected to becomes 0600 first
   keys rotate [--file <path>]       promote the next keys, retire the current ones (published until every
                                     token they signed has expired), publish new next keys, drop expired
                                     retired keys; then restart the server

@@ -2,7 +2,8 @@
  * The `siwe-idp` command, run as a process: `clients add|list|show|remove`
  * against the Redis a running server uses (a private redis-server here), so
  * a client added from the command line signs a wallet in at once; the
- * refusal without a shared store; clients files; `config check`.
+ * refusal without a shared store; clients files; `config check`; a stale
+ * entry in the store's client index skipped and dropped by `clients list`.
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -14,6 +15,8 @@ import { Wallet } from 'ethers';
 import * as oidc from 'openid-client';
 import { generateJwks } from '../../src/config/keys.js';
 import { loadSettings } from '../../src/config/settings.js';
+import { CLIENT_INDEX_KEY } from '../../src/oidc/client-index.js';
+import { createStore } from '../../src/storage/store.js';
 import { freePort, kill, startRedis } from '../support/redis-server.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { cli } from './support/cli.js';
@@ -163,6 +166,22 @@ describe('siwe-idp clients, against the Redis of a running server', function () 
     assert.equal(gone.status, 400, 'the server no longer knows the client');
     const listedAfter = await cli(['clients', 'list'], { REDIS_URL: redisUrl });
     assert.doesNotMatch(listedAfter.stdout, /^cli-app/m);
+  });
+
+  it('clients list skips an id in the store\'s client index whose record is gone, and drops it from the index', async () => {
+    const store = await createStore({ redisUrl });
+    try {
+      await store.addToSet(CLIENT_INDEX_KEY, 'ghost-app', Number.POSITIVE_INFINITY);
+      const listed = await cli(['clients', 'list'], { REDIS_URL: redisUrl });
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.doesNotMatch(listed.stdout, /ghost-app/);
+      assert.match(listed.stderr, /dropped "ghost-app" from the store's client index/);
+      assert.ok(!(await store.members(CLIENT_INDEX_KEY)).includes('ghost-app'));
+      const again = await cli(['clients', 'list'], { REDIS_URL: redisUrl });
+      assert.doesNotMatch(again.stderr, /ghost-app/, 'once');
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses to add a client whose id a static client already has', async () => {

@@ -55,7 +55,7 @@ describe('key rotation: the rotation step', () => {
     assert.ok(changes.some((change) => change.startsWith('removed ES256 key')));
   });
 
-  it('a file without next keys (npm run keys) first gets them published, without promoting anything', async () => {
+  it('a file without next keys (a plain JWKS, e.g. written by hand) first gets them published, without promoting anything', async () => {
     const plain = await generateJwks();
     const { jwks, changes } = await rotate(plain, options(new Date()));
     assert.deepEqual(kidsOf(jwks, 'current'), kidsOf(plain, 'current'));
