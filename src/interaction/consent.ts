@@ -1,4 +1,9 @@
-/** POST /interaction/:uid/confirm — grants what the consent prompt showed. */
+/**
+ * POST /interaction/:uid/confirm — grants what the consent prompt showed. The
+ * body (none, `{}` or an empty form) and the interaction are checked before the
+ * Grant is saved; a repeated confirm (a double click) updates the Grant the
+ * first one saved instead of creating another.
+ */
 import type { Context } from 'koa';
 import { addMissing } from '../oidc/grants.js';
 import type { InteractionDeps } from './deps.js';
@@ -11,9 +16,8 @@ export function confirm({ provider }: InteractionDeps) {
     const { interaction, client } = await loadInteraction(ctx, provider, 'consent');
     const accountId = interaction.session?.accountId;
     if (!accountId) throw new Problem(400, 'invalid_request', 'sign in before granting access');
-    const grant = interaction.grantId
-      ? await provider.Grant.find(interaction.grantId)
-      : new provider.Grant({ accountId, clientId: client.clientId });
+    const existing = interaction.grantId ?? interaction.result?.consent?.grantId;
+    const grant = existing ? await provider.Grant.find(existing) : new provider.Grant({ accountId, clientId: client.clientId });
     if (!grant) throw new Problem(400, 'invalid_interaction', 'the grant of this sign-in no longer exists; start again');
     addMissing(grant, interaction.prompt.details);
     const grantId = await grant.save();

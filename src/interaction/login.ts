@@ -5,6 +5,7 @@
 import type { Context } from 'koa';
 import { accountIdFor } from '../oidc/subject.js';
 import { verifySiwe, type SiweExpectation } from '../siwe/checks/index.js';
+import { type Fields, fieldsOf } from './body.js';
 import { challengeFor, consumeChallenge } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction, redirectUriOf } from './load.js';
@@ -13,9 +14,9 @@ import { Problem } from './problem.js';
 
 const MAX_FIELD = 8192;
 
-function readAttempt(body: unknown): { message: string; signature: string } {
-  const { message, signature } = (body ?? {}) as Record<string, unknown>;
-  if (typeof message !== 'string' || typeof signature !== 'string' || !message || !signature) {
+/** The attempt in the body acceptBody read (strings or absent). */
+function readAttempt({ message, signature }: Fields): { message: string; signature: string } {
+  if (!message || !signature) {
     throw new Problem(400, 'invalid_request', 'send the signed message and its signature as "message" and "signature"');
   }
   if (message.length > MAX_FIELD || signature.length > MAX_FIELD) {
@@ -27,7 +28,7 @@ function readAttempt(body: unknown): { message: string; signature: string } {
 
 export function login({ provider, store, config, nonceKey }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
-    const attempt = readAttempt(ctx.request.body);
+    const attempt = readAttempt(fieldsOf(ctx));
     const loaded = await loadInteraction(ctx, provider, 'login');
     const { uid } = loaded.interaction;
     const challenge = challengeFor(nonceKey, loaded.interaction);

@@ -1,12 +1,13 @@
 /**
  * The login interaction, under /interaction/:uid (the path oidc-provider scopes
  * its `_interaction` cookie to): one page plus a small JSON API that the page,
- * command-line signers and tests all use.
+ * command-line signers and tests all use. Every request body is read and
+ * checked by acceptBody (body.ts) before its handler runs.
  */
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { abort } from './abort.js';
+import { acceptBody } from './body.js';
 import { confirm } from './consent.js';
 import type { InteractionDeps } from './deps.js';
 import { interactionErrors } from './errors.js';
@@ -22,13 +23,12 @@ async function noStore(ctx: Context, next: Next): Promise<void> {
 
 export function interactionRoutes(deps: InteractionDeps) {
   const router = new Router();
-  const body = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '16kb', formLimit: '16kb' });
   router.use('/interaction/:uid', noStore, interactionErrors);
   router.get('/interaction/:uid', show(deps));
   router.get('/interaction/:uid/message', message(deps));
   router.get('/interaction/:uid/logo', logo(deps));
-  router.post('/interaction/:uid/login', body, login(deps));
-  router.post('/interaction/:uid/confirm', body, confirm(deps));
-  router.post('/interaction/:uid/abort', body, abort(deps));
+  router.post('/interaction/:uid/login', acceptBody('message', 'signature'), login(deps));
+  router.post('/interaction/:uid/confirm', acceptBody(), confirm(deps));
+  router.post('/interaction/:uid/abort', acceptBody(), abort(deps));
   return router.routes();
 }
