@@ -15,7 +15,7 @@ describe('configuration', () => {
     assert.equal(config.issuer, 'http://localhost:3000');
     assert.equal(config.siweDomain, 'localhost:3000');
     assert.deepEqual(config.chainIds, [1]);
-    assert.equal(config.trustProxy, false);
+    assert.deepEqual(config.trustProxy, { mode: 'off' });
     assert.equal(config.redisUrl, undefined);
   });
 
@@ -26,9 +26,21 @@ describe('configuration', () => {
   });
 
   it('parses CHAIN_IDS and TRUST_PROXY', () => {
-    const config = readConfig({ CHAIN_IDS: '1, 10,8453', TRUST_PROXY: 'true' });
+    const config = readConfig({ CHAIN_IDS: '1, 10,8453', TRUST_PROXY: '2' });
     assert.deepEqual(config.chainIds, [1, 10, 8453]);
-    assert.equal(config.trustProxy, true);
+    assert.deepEqual(config.trustProxy, { mode: 'hops', hops: 2 });
+  });
+
+  it('reads TRUST_PROXY as off, a hop count (true is one hop) or proxy addresses, and refuses anything else', () => {
+    for (const off of ['', 'false', '0', 'no', 'OFF']) assert.deepEqual(readConfig({ TRUST_PROXY: off }).trustProxy, { mode: 'off' }, off);
+    for (const one of ['true', 'yes', '1']) assert.deepEqual(readConfig({ TRUST_PROXY: one }).trustProxy, { mode: 'hops', hops: 1 }, one);
+    assert.deepEqual(readConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,[2001:DB8::1], fd00::/8' }).trustProxy, {
+      mode: 'addresses',
+      addresses: ['10.0.0.0/8', '192.0.2.7', '2001:db8::1', 'fd00::/8'],
+    });
+    for (const bad of ['maybe', '33', '10.0.0.0/33', '10.0.0', 'proxy.example', ',', 'fd00::/129', '1.2.3.4/8/1']) {
+      assert.match(problemsOf({ TRUST_PROXY: bad }).join('\n'), /TRUST_PROXY/, bad);
+    }
   });
 
   it('lists every problem at once', () => {

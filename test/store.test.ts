@@ -100,6 +100,47 @@ for (const backend of backends()) {
       assert.equal(await store.take(k), 'third');
     });
 
+    it('refreshTtl gives an expiring value a new ttl from now', async () => {
+      const k = key();
+      const value = { client_id: 'c', list: [], nested: { n: 1 } };
+      await store.set(k, value, 150);
+      await sleep(100);
+      assert.equal(await store.refreshTtl(k, 300), true);
+      await sleep(150);
+      assert.deepEqual(await peer.get(k), value, 'past the first ttl, within the new one');
+      await sleep(250);
+      assert.equal(await store.get(k), undefined, 'the new ttl ends it');
+    });
+
+    it('refreshTtl leaves missing, deleted, expired and never-expiring keys alone', async () => {
+      assert.equal(await store.refreshTtl(key(), 10_000), false);
+      const deleted = key();
+      await store.set(deleted, 'x', 10_000);
+      await store.delete(deleted);
+      assert.equal(await store.refreshTtl(deleted, 10_000), false);
+      assert.equal(await store.get(deleted), undefined, 'nothing recreated');
+      const expired = key();
+      await store.set(expired, 'x', 50);
+      await sleep(100);
+      assert.equal(await store.refreshTtl(expired, 10_000), false);
+      assert.equal(await store.get(expired), undefined);
+      const forever = key();
+      await store.set(forever, 'kept');
+      assert.equal(await store.refreshTtl(forever, 50), false);
+      await sleep(100);
+      assert.equal(await store.get(forever), 'kept', 'a value without a ttl does not get one');
+      await assert.rejects(store.refreshTtl(forever, 0), RangeError);
+    });
+
+    it('refreshTtl racing a delete never brings the value back', async () => {
+      for (let round = 0; round < 20; round += 1) {
+        const k = key();
+        await store.set(k, { round }, 10_000);
+        await Promise.all([store.refreshTtl(k, 10_000), peer.delete(k), store.refreshTtl(k, 10_000)]);
+        assert.equal(await store.get(k), undefined, `round ${round}`);
+      }
+    });
+
     it('addToSet collects distinct members', async () => {
       const k = key();
       assert.deepEqual(await store.members(k), []);
@@ -203,6 +244,17 @@ describe('Redis key layout', () => {
       const ttl = await raw.pTTL(`${namespace}::${k}`);
       assert.ok(ttl > 55_000 && ttl <= 60_000);
     }
+  });
+
+  it('refreshTtl rewrites both keyv\'s expires and the Redis TTL, and keeps the value byte for byte', async () => {
+    await store.set('r', { list: [], n: 1234567890123456, text: ':colon' }, 1000);
+    const before = JSON.parse((await raw.get(`${namespace}::r`))!) as { value: unknown; expires: number };
+    assert.equal(await store.refreshTtl('r', 60_000), true);
+    const after = JSON.parse((await raw.get(`${namespace}::r`))!) as { value: unknown; expires: number };
+    assert.deepEqual(after.value, before.value);
+    assert.ok(after.expires > Date.now() + 55_000 && after.expires <= Date.now() + 60_000);
+    const ttl = await raw.pTTL(`${namespace}::r`);
+    assert.ok(ttl > 55_000 && ttl <= 60_000, String(ttl));
   });
 
   it('is readable and writable by a plain keyv over @keyv/redis', async () => {

@@ -9,6 +9,8 @@ import { loadSettings } from '../../src/config/settings.js';
 import { providerConfiguration } from '../../src/oidc/provider.js';
 import { createAdapter } from '../../src/storage/adapter.js';
 import { createStore } from '../../src/storage/store.js';
+import { resolveClientAddress } from '../../src/web/client-address.js';
+import { pinOrigin } from '../../src/web/pinned-origin.js';
 import { announceReady } from '../lib/child-ipc.js';
 import { bareInteractionRoutes } from './bare-routes.js';
 import { serveBenchHooks } from './hooks.js';
@@ -19,7 +21,8 @@ const provider = new Provider(
   config.issuer,
   providerConfiguration({ config, jwks, clients, cookieKeys, adapter: createAdapter(store) }),
 );
-provider.proxy = config.trustProxy;
+pinOrigin(provider, config.issuer);
+resolveClientAddress(provider, config.trustProxy);
 provider.use(bareInteractionRoutes(provider, config));
 const server = provider.listen(config.port, '127.0.0.1');
 await once(server, 'listening');

@@ -5,6 +5,7 @@
 import { ConfigError } from './errors.js';
 import { optional } from './values.js';
 import { readFederationConfig, type FederationConfig } from './federation.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export interface Config extends FederationConfig {
   production: boolean;
@@ -15,7 +16,8 @@ export interface Config extends FederationConfig {
   siweDomain: string;
   /** The issuer's scheme without colon (`https`). */
   siweScheme: string;
-  trustProxy: boolean;
+  /** Which proxies may name the client's address (X-Forwarded-For); never the protocol or host. */
+  trustProxy: TrustProxy;
   redisUrl: string | undefined;
   clientsFile: string | undefined;
   jwksFile: string | undefined;
@@ -42,14 +44,6 @@ function parseInteger(name: string, raw: string, min: number, max: number, probl
   return Number(raw);
 }
 
-function parseBoolean(name: string, raw: string | undefined, problems: string[]): boolean {
-  if (raw === undefined || raw === '') return false;
-  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
-  problems.push(`${name} must be true or false, got "${raw}"`);
-  return false;
-}
-
 function parseIssuer(raw: string, production: boolean, problems: string[]): URL | undefined {
   let url: URL;
   try {
@@ -63,7 +57,7 @@ function parseIssuer(raw: string, production: boolean, problems: string[]): URL 
   } else if (url.protocol === 'http:' && production && !isLoopback(url.hostname)) {
     problems.push(
       `ISSUER ${raw} uses http: on a non-loopback host; with NODE_ENV=production use an https: issuer ` +
-        '(terminate TLS in front of the server and set TRUST_PROXY=true)',
+        '(terminate TLS in front of the server)',
     );
   }
   if (url.search || url.hash || url.username || url.password) {
@@ -105,7 +99,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuer: issuerUrl ? issuerUrl.origin : '',
     siweDomain: issuerUrl ? issuerUrl.host : '',
     siweScheme: issuerUrl ? issuerUrl.protocol.slice(0, -1) : '',
-    trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, problems),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY, problems),
     redisUrl: optional(env.REDIS_URL),
     clientsFile: optional(env.CLIENTS_FILE),
     jwksFile: optional(env.JWKS_FILE),
@@ -116,7 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...readFederationConfig(env, production, problems),
   };
   if (production) {
-    if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npm run -s keys > jwks.json)');
+    if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npx siwe-idp keys generate --out jwks.json)');
     if (!config.cookieKeys) problems.push('COOKIE_KEYS is required with NODE_ENV=production (comma-separated random secrets, 32+ characters each)');
     if (!config.clientsFile) problems.push('CLIENTS_FILE is required with NODE_ENV=production (a JSON array of client metadata)');
   }

@@ -24,6 +24,11 @@ export interface RegistrationConfig {
   initialAccessToken: string | undefined;
   /** Registrations per client IP and window in `open` mode. */
   rateLimit: RateLimit;
+  /**
+   * Seconds a registered client lives without a sign-in (or an RFC 7592
+   * update); its registration access token lives as long.
+   */
+  clientTtl: number;
 }
 
 export interface FederationConfig {
@@ -36,6 +41,8 @@ export interface FederationConfig {
 const MIN_TOKEN_LENGTH = 32;
 const WINDOWS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86_400 };
 export const DEFAULT_RATE_LIMIT = '20/hour';
+export const DEFAULT_CLIENT_TTL = 30 * 86_400;
+const MAX_CLIENT_TTL = 10 * 365 * 86_400;
 
 function parseChoice<T extends string>(name: string, raw: string | undefined, choices: readonly T[], fallback: T, problems: string[]): T {
   const value = optional(raw)?.toLowerCase();
@@ -68,7 +75,18 @@ function parseRegistration(env: NodeJS.ProcessEnv, production: boolean, problems
     problems.push(`REGISTRATION_INITIAL_ACCESS_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters long with NODE_ENV=production`);
   }
   const rateLimit = parseRateLimit(optional(env.REGISTRATION_RATE_LIMIT) ?? DEFAULT_RATE_LIMIT, problems);
-  return { mode, initialAccessToken: mode === 'token' ? initialAccessToken : undefined, rateLimit };
+  const clientTtl = parseClientTtl(optional(env.REGISTRATION_CLIENT_TTL), problems);
+  return { mode, initialAccessToken: mode === 'token' ? initialAccessToken : undefined, rateLimit, clientTtl };
+}
+
+/** Whole seconds, 1 to ten years; default 30 days. */
+function parseClientTtl(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return DEFAULT_CLIENT_TTL;
+  if (/^\d{1,10}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= MAX_CLIENT_TTL) return Number(raw);
+  problems.push(
+    `REGISTRATION_CLIENT_TTL must be a whole number of seconds from 1 to ${MAX_CLIENT_TTL} (${DEFAULT_CLIENT_TTL} is 30 days), got "${raw}"`,
+  );
+  return DEFAULT_CLIENT_TTL;
 }
 
 /** Host names or IP literals, lower case; IPv6 literals in brackets as URL.hostname has them. */

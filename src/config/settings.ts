@@ -30,10 +30,10 @@ export function deploymentWarnings(config: Config): string[] {
       `REGISTRATION=open: anyone may register clients (https or loopback redirect URIs, at most ${max} per ${windowSeconds} s per address)`,
     );
   }
-  if (config.siweScheme === 'https' && !config.trustProxy) {
+  if (config.siweScheme === 'https' && config.trustProxy.mode === 'off') {
     warnings.push(
-      'ISSUER is https: but TRUST_PROXY is off: this server speaks plain http, so behind your TLS proxy set TRUST_PROXY=true, ' +
-        'or cookies will not be marked Secure',
+      'ISSUER is https: but TRUST_PROXY is off: behind a TLS proxy every client then has the proxy\'s address, so per-address ' +
+        'limits count all clients together; set TRUST_PROXY to the number of proxies in front, or their addresses',
     );
   }
   return warnings;

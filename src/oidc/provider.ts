@@ -11,10 +11,14 @@ import { SIGNING_ALGORITHMS, type PrivateJwks } from '../config/keys.js';
 import { LOCALES } from '../i18n/index.js';
 import { log } from '../log.js';
 import type { Store } from '../storage/store.js';
+import { resolveClientAddress } from '../web/client-address.js';
+import { hsts } from '../web/hsts.js';
+import { pinOrigin } from '../web/pinned-origin.js';
 import { accountFinder } from './account.js';
 import { CLAIMS, SCOPES } from './claims.js';
 import { clientBasedCORS } from './client-cors.js';
 import { withClientIndex } from './client-index.js';
+import { extendRegisteredClientsOnSignIn, withRegisteredClientLifetime } from './client-lifetime.js';
 import { loadExistingGrant } from './grants.js';
 import { LIFETIMES } from './lifetimes.js';
 import { chainOfSession, recordLoginChain } from './login-chain.js';
@@ -22,6 +26,8 @@ import { isSpecialUseRefusal, outboundFetch } from './outbound-fetch.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { registrationRateLimit } from './registration-rate-limit.js';
 import { checkSelfAssertedMetadata, isSelfAsserted, registrationFeatures } from './registration.js';
+import { providerRoutes } from './route-matcher.js';
+import { checkResourceServerMetadata, introspectionAllowed, RESOURCE_SERVER, revocationAllowed } from './token-policies.js';
 
 export interface ProviderOptions {
   config: Config;
@@ -31,8 +37,9 @@ export interface ProviderOptions {
   adapter: new (name: string) => Adapter;
   /**
    * The shared store behind the adapter. With it, stored clients are indexed
-   * (for the command-line tool), the chain of each sign-in is kept for the
-   * `ethereum` scope, and open registration is rate-limited.
+   * (for the command-line tool), registered clients expire when idle, the
+   * chain of each sign-in is kept for the `ethereum` scope, and open
+   * registration is rate-limited.
    */
   store?: Store;
 }
@@ -44,10 +51,15 @@ export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post',
 
 function extraMetadataValidator(config: Config) {
   return (ctx: unknown, key: string, value: unknown, metadata: Record<string, unknown>): void => {
+    if (key === RESOURCE_SERVER) {
+      checkResourceServerMetadata(value, metadata);
+      return;
+    }
     if (key !== 'first_party') return;
     if (value !== undefined && typeof value !== 'boolean') {
       throw new errors.InvalidClientMetadata('first_party must be true or false');
     }
+    // The validator runs for every property: the self-asserted policy runs once, with first_party's turn.
     if (isSelfAsserted(ctx)) checkSelfAssertedMetadata(metadata, config.registration.mode, config.privateNetworkHosts);
   };
 }
@@ -55,7 +67,7 @@ function extraMetadataValidator(config: Config) {
 export function providerConfiguration(options: ProviderOptions): Configuration {
   const { config, jwks, clients, cookieKeys, store } = options;
   return {
-    adapter: store ? withClientIndex(options.adapter, store) : options.adapter,
+    adapter: store ? withClientIndex(withRegisteredClientLifetime(options.adapter, store, config.registration.clientTtl), store) : options.adapter,
     clients,
     jwks: jwks as Configuration['jwks'],
     findAccount: accountFinder(store ? (sessionUid) => chainOfSession(store, sessionUid) : undefined),
@@ -70,8 +82,8 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
     },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       backchannelLogout: { enabled: true },
@@ -95,7 +107,7 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
       introspectionSigningAlgValues: [...SIGNING_ALGORITHMS],
       authorizationSigningAlgValues: [...SIGNING_ALGORITHMS],
     },
-    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA], validator: extraMetadataValidator(config) },
+    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA, RESOURCE_SERVER], validator: extraMetadataValidator(config) },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     loadExistingGrant,
     renderError,
@@ -106,12 +118,21 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
 }
 
 export async function createProvider(options: ProviderOptions): Promise<Provider> {
-  const provider = new Provider(options.config.issuer, providerConfiguration(options));
-  provider.proxy = options.config.trustProxy;
   const { store, config } = options;
+  const configuration = providerConfiguration(options);
+  const provider = new Provider(config.issuer, configuration);
+  // Every URL from ISSUER alone; the client address as TRUST_PROXY says; HSTS on an https issuer.
+  pinOrigin(provider, config.issuer);
+  resolveClientAddress(provider, config.trustProxy);
+  provider.use(hsts(config.issuer));
   if (store) {
     provider.use(recordLoginChain(store));
-    if (config.registration.mode === 'open') provider.use(registrationRateLimit(store, config.registration.rateLimit));
+    const staticIds = new Set(options.clients.map((client) => String(client.client_id)));
+    provider.use(extendRegisteredClientsOnSignIn(provider, store, config.registration.clientTtl, staticIds));
+    if (config.registration.mode === 'open') {
+      const routes = providerRoutes(provider, { enableHttpPostMethods: configuration.enableHttpPostMethods === true });
+      provider.use(registrationRateLimit(store, config.registration.rateLimit, routes));
+    }
   }
   provider.on('backchannel.error', (_ctx, error, client) => {
     const blocked = isSpecialUseRefusal(error);

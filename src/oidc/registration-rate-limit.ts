@@ -1,18 +1,21 @@
 /**
  * Open registration is rate-limited per client IP: a counter in the shared
  * store (so the limit holds across instances) whose window starts with the
- * address's first registration and lasts the configured time. The client IP
- * is Koa's ctx.ip: the X-Forwarded-For client when TRUST_PROXY is on.
+ * address's first registration and lasts the configured time. Every request
+ * oidc-provider's router sends to the registration endpoint counts, however
+ * its path is spelled (`/REG`, `/reg/`: see route-matcher.ts). The client IP
+ * is Koa's ctx.ip, read as TRUST_PROXY says (web/client-address.ts).
  */
 import type { Context, Next } from 'koa';
 import type { RateLimit } from '../config/federation.js';
 import { log } from '../log.js';
 import { StoreUnavailableError, type Store } from '../storage/store.js';
+import type { RouteMatcher } from './route-matcher.js';
 
-export function registrationRateLimit(store: Store, limit: RateLimit, registrationPath = '/reg') {
+export function registrationRateLimit(store: Store, limit: RateLimit, routes: RouteMatcher) {
   const windowMs = limit.windowSeconds * 1000;
   return async (ctx: Context, next: Next): Promise<void> => {
-    if (ctx.method !== 'POST' || ctx.path !== registrationPath) return next();
+    if (routes.routeOf(ctx) !== 'registration') return next();
     let count: number;
     try {
       count = await store.increment(`ratelimit:registration:${ctx.ip}`, windowMs);

@@ -8,7 +8,9 @@
  * Every registered client gets a registration access token to read, update
  * and delete itself at its registration_client_uri. A registered client can
  * never declare itself first-party (only CLIENTS_FILE and the command-line
- * tool can skip the consent screen), whatever the mode.
+ * tool can skip the consent screen) or a resource server (which may
+ * introspect other clients' tokens), whatever the mode. It lives
+ * REGISTRATION_CLIENT_TTL without a sign-in (client-lifetime.ts).
  *
  * The open policy (for public instances that OIDC debuggers use):
  *   - redirect_uris and post_logout_redirect_uris are https, or http on a
@@ -85,6 +87,9 @@ function checkFetched(metadata: Metadata, property: string, privateNetworkHosts:
 export function checkSelfAssertedMetadata(metadata: Metadata, mode: RegistrationConfig['mode'], privateNetworkHosts: readonly string[]): void {
   if (metadata.first_party !== undefined && metadata.first_party !== false) {
     throw new errors.InvalidClientMetadata('first_party cannot be registered: first-party clients are configured by the operator');
+  }
+  if (metadata.resource_server !== undefined && metadata.resource_server !== false) {
+    throw new errors.InvalidClientMetadata('resource_server cannot be registered: resource servers are configured by the operator');
   }
   if (mode !== 'open') return;
   checkRedirects(metadata, 'redirect_uris');

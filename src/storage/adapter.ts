@@ -13,7 +13,7 @@ import { StoreUnavailableError } from './store-error.js';
  *   oidc:grant:<grantId>         set of "<Model>:<id>" of every artifact of the grant,
  *                                the Grant record itself included
  */
-const artifactKey = (model: string, id: string) => `oidc:${model}:${id}`;
+export const artifactKey = (model: string, id: string) => `oidc:${model}:${id}`;
 const consumedKey = (model: string, id: string) => `oidc:consumed:${model}:${id}`;
 const uidKey = (uid: string) => `oidc:uid:${uid}`;
 const userCodeKey = (userCode: string) => `oidc:userCode:${userCode}`;

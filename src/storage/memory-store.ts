@@ -61,6 +61,16 @@ export class MemoryStore implements Store {
     });
   }
 
+  async refreshTtl(key: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkTtl(ttlMs) as number;
+    return this.#lock.run(key, async () => {
+      const stored = await this.#keyv.getRaw(key);
+      if (stored === undefined || typeof stored.expires !== 'number' || stored.expires <= Date.now()) return false;
+      await this.#keyv.set(key, stored.value, ttl);
+      return true;
+    });
+  }
+
   async addToSet(key: string, member: string, ttlMs: number): Promise<void> {
     const ttl = checkSetTtl(ttlMs);
     await this.#lock.run(key, async () => {

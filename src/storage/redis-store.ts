@@ -63,6 +63,14 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
 
 type Unavailable = (operation: string, error: unknown) => StoreUnavailableError;
 
+/** KEYS[1] still holds ARGV[1]: replace it with ARGV[2], expiring in ARGV[3] ms; 1 if done, else 0. */
+const REFRESH_IF_UNCHANGED = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`;
+
 /**
  * keyv over @keyv/redis. Plain get/set/delete go through keyv; the atomic
  * operations use the raw client on the very key KeyvRedis would use and the
@@ -134,6 +142,25 @@ export class RedisStore implements Store {
         ttl === undefined ? { condition: 'NX' } : { condition: 'NX', expiration: { type: 'PX', value: ttl } },
       );
       return reply !== null;
+    });
+  }
+
+  async refreshTtl(key: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkTtl(ttlMs) as number;
+    return this.#guard('refreshTtl', async () => {
+      const redisKey = this.#redisKey(key);
+      const raw = await this.#client.get(redisKey);
+      if (raw === null) return false;
+      const data = await this.#keyv.deserializeData(raw);
+      if (data === undefined || typeof data.expires !== 'number' || data.expires <= Date.now()) return false;
+      const serialized = await this.#keyv.serializeData({ value: data.value, expires: Date.now() + ttl });
+      if (typeof serialized !== 'string') {
+        throw new TypeError('keyv is expected to serialize to a string');
+      }
+      // Compare-and-set in one script: only the value just read is rewritten, so
+      // a key deleted or replaced meanwhile is never brought back.
+      const reply = await this.#client.eval(REFRESH_IF_UNCHANGED, { keys: [redisKey], arguments: [raw, serialized, String(ttl)] });
+      return reply === 1;
     });
   }
 

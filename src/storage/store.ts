@@ -18,6 +18,12 @@ export interface Store {
   take<T>(key: string): Promise<T | undefined>;
   /** Atomic: true if this call stored the value, false if the key was present. */
   setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean>;
+  /**
+   * Atomic: gives a keyv value that exists and expires a new TTL from now (its
+   * `expires` and the backend's own), unchanged otherwise. True if it did; a
+   * missing, deleted or never-expiring key stays as it is (nothing is recreated).
+   */
+  refreshTtl(key: string, ttlMs: number): Promise<boolean>;
   /** Adds to an index set; the set's TTL only ever grows (Infinity: never expires). */
   addToSet(key: string, member: string, ttlMs: number): Promise<void>;
   members(key: string): Promise<string[]>;

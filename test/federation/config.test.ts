@@ -7,7 +7,12 @@ describe('federation configuration', () => {
   it('defaults: sub is the address, registration is off, no private-network hosts', () => {
     const config = readConfig({});
     assert.equal(config.subjectFormat, 'address');
-    assert.deepEqual(config.registration, { mode: 'off', initialAccessToken: undefined, rateLimit: { max: 20, windowSeconds: 3600 } });
+    assert.deepEqual(config.registration, {
+      mode: 'off',
+      initialAccessToken: undefined,
+      rateLimit: { max: 20, windowSeconds: 3600 },
+      clientTtl: 30 * 86_400,
+    });
     assert.deepEqual(config.privateNetworkHosts, []);
   });
 
@@ -22,6 +27,13 @@ describe('federation configuration', () => {
     assert.equal(config.registration.mode, 'open');
     assert.deepEqual(config.registration.rateLimit, { max: 5, windowSeconds: 60 });
     assert.deepEqual(config.privateNetworkHosts, ['keycloak.internal', '10.0.0.5', '[::1]']);
+  });
+
+  it('reads REGISTRATION_CLIENT_TTL in seconds and refuses anything else', () => {
+    assert.equal(readConfig({ REGISTRATION_CLIENT_TTL: '3600' }).registration.clientTtl, 3600);
+    for (const bad of ['30d', '0', '-5', '1.5', 'forever', '999999999999']) {
+      assert.match(problemsOf({ REGISTRATION_CLIENT_TTL: bad }).join('\n'), /REGISTRATION_CLIENT_TTL must be a whole number of seconds/, bad);
+    }
   });
 
   it('an initial access token alone means REGISTRATION=token', () => {
@@ -52,7 +64,7 @@ describe('federation configuration', () => {
 
   it('the start command\'s --help lists the new settings', async () => {
     const { stdout } = await startMain({}, '--help');
-    for (const name of ['SUBJECT_FORMAT', 'REGISTRATION', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'REGISTRATION_RATE_LIMIT', 'PRIVATE_NETWORK_HOSTS']) {
+    for (const name of ['SUBJECT_FORMAT', 'REGISTRATION', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'REGISTRATION_RATE_LIMIT', 'REGISTRATION_CLIENT_TTL', 'PRIVATE_NETWORK_HOSTS']) {
       assert.match(stdout, new RegExp(`^  ${name}\\b`, 'm'), name);
     }
     assert.match(stdout, /npx siwe-idp/);

@@ -1,0 +1,176 @@
+/**
+ * Which oidc-provider route a request goes to, decided the way oidc-provider's
+ * own router (lib/helpers/router.js, 9.x) decides it, so a check in front of
+ * the provider (a rate limit) sees every spelling the provider serves:
+ *
+ *   - paths compare case-insensitively (upper-cased; a non-ASCII character is
+ *     only folded when its upper case is a single non-ASCII character), so
+ *     `/REG` is `/reg`;
+ *   - one trailing slash is ignored when the exact path matches nothing
+ *     (`/reg/`, not `/reg//`);
+ *   - no percent-decoding of the path (`/%72eg` is not `/reg`), no dot segments,
+ *     no merging of slashes; a `:param` segment matches any non-empty segment;
+ *   - a GET route also answers HEAD; for one path and method the first route
+ *     registered wins, and static paths win over parameterized ones.
+ *
+ * The path is Koa's `ctx.path` (an absolute-form request target is reduced to
+ * its path, as for the router). test/security/registration-routes.test.ts checks
+ * this against the running provider.
+ */
+import type Provider from 'oidc-provider';
+
+export interface RouteSpec {
+  /** oidc-provider's route name (`registration`, `token`, `resume`, …). */
+  name: string;
+  method: string;
+  /** As registered: `/reg`, `/reg/:clientId`. */
+  path: string;
+}
+
+export interface RouteMatch {
+  name: string;
+  params: Record<string, string>;
+}
+
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) if (value.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/** oidc-provider's case folding: upper case, except where that would turn a non-ASCII character into ASCII or into several. */
+export function fold(value: string): string {
+  if (isAscii(value)) return value.toUpperCase();
+  let out = '';
+  for (const char of value) {
+    const upper = char.toUpperCase();
+    out += upper.length === 1 && !(char.codePointAt(0)! > 127 && upper.codePointAt(0)! < 128) ? upper : char;
+  }
+  return out;
+}
+
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+interface Dynamic {
+  method: string;
+  /** Folded literal segments; null for a parameter. */
+  segments: Array<string | null>;
+  keys: Array<string | null>;
+  name: string;
+}
+
+export class RouteMatcher {
+  readonly #static = new Map<string, Map<string, string>>();
+  readonly #dynamic: Dynamic[] = [];
+
+  constructor(routes: readonly RouteSpec[]) {
+    for (const route of routes) {
+      const methods = route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
+      if (!route.path.includes('/:')) {
+        const key = fold(route.path);
+        const byMethod = this.#static.get(key) ?? new Map<string, string>();
+        this.#static.set(key, byMethod);
+        for (const method of methods) if (!byMethod.has(method)) byMethod.set(method, route.name);
+        continue;
+      }
+      const raw = route.path.split('/');
+      const segments = raw.map((segment) => (segment.startsWith(':') ? null : fold(segment)));
+      const keys = raw.map((segment) => (segment.startsWith(':') ? segment.slice(1) : null));
+      for (const method of methods) this.#dynamic.push({ method, segments, keys, name: route.name });
+    }
+  }
+
+  /** The route oidc-provider serves `method` `path` with, if any. */
+  match(method: string, path: string): RouteMatch | undefined {
+    const exact = this.#lookup(method, path);
+    if (exact) return exact;
+    if (path.length > 1 && path.endsWith('/')) return this.#lookup(method, path.slice(0, -1));
+    return undefined;
+  }
+
+  /** The name of the route a Koa request goes to, if any. */
+  routeOf(ctx: { method: string; path: string }): string | undefined {
+    return this.match(ctx.method, ctx.path)?.name;
+  }
+
+  #lookup(method: string, path: string): RouteMatch | undefined {
+    const folded = fold(path);
+    const name = this.#static.get(folded)?.get(method);
+    if (name !== undefined) return { name, params: {} };
+    const parts = path.split('/');
+    const foldedParts = folded.split('/');
+    for (const candidate of this.#dynamic) {
+      if (candidate.method !== method || candidate.segments.length !== parts.length) continue;
+      const params: Record<string, string> = {};
+      const matched = candidate.segments.every((segment, i) => {
+        if (segment !== null) return segment === foldedParts[i];
+        if (!parts[i]) return false;
+        params[candidate.keys[i]!] = decode(parts[i]!);
+        return true;
+      });
+      if (matched) return { name: candidate.name, params };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * oidc-provider's routes (lib/helpers/initialize_app.js), in its order of
+ * registration: [name, methods, the route whose path is the base, suffix].
+ * `authorization` and `end_session` also take POST with enableHttpPostMethods.
+ */
+const PROVIDER_ROUTES: ReadonlyArray<readonly [string, readonly string[], string, string]> = [
+  ['authorization', ['GET'], 'authorization', ''],
+  ['resume', ['GET'], 'authorization', '/:uid'],
+  ['userinfo', ['GET', 'POST'], 'userinfo', ''],
+  ['cors.userinfo', ['OPTIONS'], 'userinfo', ''],
+  ['token', ['POST'], 'token', ''],
+  ['cors.token', ['OPTIONS'], 'token', ''],
+  ['jwks', ['GET'], 'jwks', ''],
+  ['cors.jwks', ['OPTIONS'], 'jwks', ''],
+  ['registration', ['POST'], 'registration', ''],
+  ['client', ['GET'], 'registration', '/:clientId'],
+  ['client_update', ['PUT'], 'registration', '/:clientId'],
+  ['client_delete', ['DELETE'], 'registration', '/:clientId'],
+  ['revocation', ['POST'], 'revocation', ''],
+  ['cors.revocation', ['OPTIONS'], 'revocation', ''],
+  ['introspection', ['POST'], 'introspection', ''],
+  ['cors.introspection', ['OPTIONS'], 'introspection', ''],
+  ['end_session_confirm', ['POST'], 'end_session_confirm', ''],
+  ['end_session', ['GET'], 'end_session', ''],
+  ['end_session_success', ['GET'], 'end_session_success', ''],
+];
+
+const DISCOVERY_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];
+
+/**
+ * The matcher for the routes `provider` has, at the paths it has them
+ * (provider.pathFor; a route of a disabled feature is left out).
+ */
+export function providerRoutes(provider: Provider, options: { enableHttpPostMethods?: boolean } = {}): RouteMatcher {
+  const pathOf = (name: string): string | undefined => {
+    try {
+      // Dummy parameters, so a parameterized route's path resolves too.
+      return provider.pathFor(name, { uid: 'x', clientId: 'x' });
+    } catch {
+      return undefined;
+    }
+  };
+  const routes: RouteSpec[] = [];
+  for (const [name, methods, base, suffix] of PROVIDER_ROUTES) {
+    const basePath = pathOf(base);
+    if (basePath === undefined || pathOf(name) === undefined) continue;
+    const all = options.enableHttpPostMethods && (name === 'authorization' || name === 'end_session') ? [...methods, 'POST'] : methods;
+    for (const method of all) routes.push({ name, method, path: `${basePath}${suffix}` });
+    if (name === 'cors.jwks' && pathOf('discovery') !== undefined) {
+      for (const path of DISCOVERY_PATHS)
+        routes.push({ name: 'discovery', method: 'GET', path }, { name: 'cors.discovery', method: 'OPTIONS', path });
+    }
+  }
+  return new RouteMatcher(routes);
+}
