@@ -9,6 +9,7 @@ import { errors } from 'oidc-provider';
 import type { AdapterConstructor } from 'oidc-provider';
 import { createAdapter } from '../src/storage/adapter.js';
 import { createStore, StoreUnavailableError, type Store } from '../src/storage/store.js';
+import { STORE_OUTAGE } from '../src/storage/outage.js';
 import { freePort, kill, startRedis } from './support/redis-server.js';
 import { sleep } from './support/storage-backends.js';
 
@@ -36,7 +37,7 @@ const isTemporarilyUnavailable = (error: unknown) => {
   assert.equal(error.statusCode, 503);
   assert.equal(error.expose, true);
   assert.equal(error.error, 'temporarily_unavailable');
-  assert.equal(error.error_description, 'the session store is unavailable, try again shortly');
+  assert.equal(error.error_description, STORE_OUTAGE.description);
   assert.ok(error.cause instanceof StoreUnavailableError);
 };
 

@@ -13,14 +13,14 @@
  */
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
-import { Problem } from './problem.js';
+import { Problem } from '../web/problem.js';
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 export type Fields = Readonly<Partial<Record<string, string>>>;
 
-const bad = (description: string) => new Problem(400, 'invalid_request', description);
+const bad = (description: string) => new Problem('invalid_request', description);
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
@@ -41,9 +41,9 @@ function jsonProblem(text: string): Problem {
 
 function parserProblem(error: unknown, ctx: Context): Problem {
   const { status, type, code, body } = error as { status?: unknown; type?: unknown; code?: unknown; body?: unknown };
-  if (type === 'entity.too.large') return new Problem(413, 'invalid_request', 'the request body is larger than 16 KB');
+  if (type === 'entity.too.large') return new Problem('invalid_request', 'the request body is larger than 16 KB', 413);
   if (typeof code === 'string' && code.startsWith('Z_')) return bad(`the request body is not valid ${ctx.get('Content-Encoding')} data`);
-  if (status === 415) return new Problem(415, 'invalid_request', 'unsupported Content-Encoding: use gzip, deflate, br or none');
+  if (status === 415) return new Problem('invalid_request', 'unsupported Content-Encoding: use gzip, deflate, br or none', 415);
   if (type === 'request.size.invalid') return bad('the request body does not match its Content-Length');
   if (typeof body === 'string' && ctx.request.is(JSON_TYPE)) return jsonProblem(body);
   return bad('the request body could not be read');
@@ -64,7 +64,7 @@ const hasBody = (ctx: Context) => ctx.get('Transfer-Encoding') !== '' || (ctx.re
 async function entriesOf(ctx: Context): Promise<[string, unknown][]> {
   if (!hasBody(ctx)) return [];
   if (!ctx.request.is(JSON_TYPE, FORM_TYPE)) {
-    throw new Problem(415, 'invalid_request', `send the request body as ${JSON_TYPE} or ${FORM_TYPE}`);
+    throw new Problem('invalid_request', `send the request body as ${JSON_TYPE} or ${FORM_TYPE}`, 415);
   }
   await parse(ctx, async () => undefined);
   if (ctx.request.body === undefined) throw bad('the request ended before its body arrived');

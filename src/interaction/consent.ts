@@ -9,16 +9,16 @@ import { addMissing } from '../oidc/grants.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction } from './load.js';
 import { respondRedirect } from './negotiate.js';
-import { Problem } from './problem.js';
+import { Problem } from '../web/problem.js';
 
 export function confirm({ provider }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const { interaction, client } = await loadInteraction(ctx, provider, 'consent');
     const accountId = interaction.session?.accountId;
-    if (!accountId) throw new Problem(400, 'invalid_request', 'sign in before granting access');
+    if (!accountId) throw new Problem('invalid_request', 'sign in before granting access');
     const existing = interaction.grantId ?? interaction.result?.consent?.grantId;
     const grant = existing ? await provider.Grant.find(existing) : new provider.Grant({ accountId, clientId: client.clientId });
-    if (!grant) throw new Problem(400, 'invalid_interaction', 'the grant of this sign-in no longer exists; start again');
+    if (!grant) throw new Problem('invalid_interaction', 'the grant of this sign-in no longer exists; start again');
     addMissing(grant, interaction.prompt.details);
     const grantId = await grant.save();
     const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });

@@ -7,10 +7,10 @@ import { errors } from 'oidc-provider';
 import { log } from '../log.js';
 import { referenceId } from '../oidc/pages.js';
 import { SiweError } from '../siwe/errors.js';
-import { StoreUnavailableError } from '../storage/store.js';
+import { isStoreOutage, STORE_OUTAGE } from '../storage/outage.js';
 import { renderPage } from '../web/render.js';
 import { wantsJson } from './negotiate.js';
-import { Problem } from './problem.js';
+import { Problem } from '../web/problem.js';
 
 interface Described {
   status: number;
@@ -18,17 +18,13 @@ interface Described {
   description: string;
 }
 
-const UNAVAILABLE: Described = {
-  status: 503,
-  error: 'temporarily_unavailable',
-  description: 'the sign-in service cannot reach its session store; try again in a moment',
-};
+const UNAVAILABLE: Described = STORE_OUTAGE;
 
 function describe(error: unknown): Described | undefined {
   if (error instanceof SiweError || error instanceof Problem) {
     return { status: error.status, error: error.code, description: error.message };
   }
-  if (error instanceof StoreUnavailableError || error instanceof errors.TemporarilyUnavailable) return UNAVAILABLE;
+  if (isStoreOutage(error)) return UNAVAILABLE;
   if (error instanceof errors.SessionNotFound) {
     return {
       status: 400,

@@ -5,7 +5,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import { Problem } from './problem.js';
+import { Problem } from '../web/problem.js';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 export type Client = NonNullable<Awaited<ReturnType<Provider['Client']['find']>>>;
@@ -21,7 +21,7 @@ export async function loadInteraction(ctx: Context, provider: Provider, prompt?:
     throw new errors.SessionNotFound('interaction cookie does not match the URL');
   }
   if (prompt && interaction.prompt.name !== prompt) {
-    throw new Problem(400, 'invalid_request', `this sign-in step expects ${interaction.prompt.name}, not ${prompt}`);
+    throw new Problem('invalid_request', `this sign-in step expects ${interaction.prompt.name}, not ${prompt}`);
   }
   const client = await provider.Client.find(String(interaction.params.client_id));
   if (!client) throw new errors.SessionNotFound('the client of this interaction no longer exists');

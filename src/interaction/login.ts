@@ -10,17 +10,17 @@ import { challengeFor, consumeChallenge } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction, redirectUriOf } from './load.js';
 import { respondRedirect } from './negotiate.js';
-import { Problem } from './problem.js';
+import { Problem } from '../web/problem.js';
 
 const MAX_FIELD = 8192;
 
 /** The attempt in the body acceptBody read (strings or absent). */
 function readAttempt({ message, signature }: Fields): { message: string; signature: string } {
   if (!message || !signature) {
-    throw new Problem(400, 'invalid_request', 'send the signed message and its signature as "message" and "signature"');
+    throw new Problem('invalid_request', 'send the signed message and its signature as "message" and "signature"');
   }
   if (message.length > MAX_FIELD || signature.length > MAX_FIELD) {
-    throw new Problem(400, 'invalid_request', 'message or signature is too long');
+    throw new Problem('invalid_request', 'message or signature is too long');
   }
   // HTML forms submit CRLF line breaks; the signed text has LF.
   return { message: message.replace(/\r\n/g, '\n'), signature: signature.trim() };

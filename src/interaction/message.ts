@@ -10,12 +10,12 @@ import { formatSiweMessage } from '../siwe/message.js';
 import { challengeFor } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction } from './load.js';
-import { Problem } from './problem.js';
+import { Problem } from '../web/problem.js';
 import { siweFields } from './view-model.js';
 
 function readAddress(raw: unknown): string {
   if (typeof raw !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(raw)) {
-    throw new Problem(400, 'invalid_request', 'address must be 0x followed by 40 hexadecimal digits');
+    throw new Problem('invalid_request', 'address must be 0x followed by 40 hexadecimal digits');
   }
   if (raw !== raw.toLowerCase() && raw.slice(2) !== raw.slice(2).toUpperCase() && toChecksumAddress(raw) !== raw) {
     throw new SiweError('invalid_address', 'the address has mixed case but an invalid EIP-55 checksum');

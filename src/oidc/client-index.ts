@@ -5,7 +5,7 @@
  * Ids whose record is gone (a write failed midway) are skipped when listed.
  */
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
-import { guarded } from '../storage/adapter.js';
+import { guarded } from '../storage/outage.js';
 import type { Store } from '../storage/store.js';
 
 export const CLIENT_INDEX_KEY = 'clients:index';

@@ -16,7 +16,8 @@
 import type { Context, Next } from 'koa';
 import Provider, { type Adapter, type AdapterConstructor, type AdapterPayload, type KoaContextWithOIDC } from 'oidc-provider';
 import { log } from '../log.js';
-import { artifactKey, guarded } from '../storage/adapter.js';
+import { artifactKey } from '../storage/adapter.js';
+import { guarded } from '../storage/outage.js';
 import type { Store } from '../storage/store.js';
 
 /** oidc-provider's routes that write a client's metadata as the client asserts it. */

@@ -8,7 +8,8 @@
  */
 import type { Context, Next } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { StoreUnavailableError, type Store } from '../storage/store.js';
+import { guarded } from '../storage/outage.js';
+import type { Store } from '../storage/store.js';
 import { LIFETIMES } from './lifetimes.js';
 import { parseAccountId } from './subject.js';
 
@@ -36,13 +37,8 @@ export function recordLoginChain(store: Store) {
     if (typeof login?.chainId !== 'number' || !session?.uid || session.accountId !== login.accountId) return;
     // A CAIP-10 account id (SUBJECT_FORMAT=caip10) names its chain itself.
     if (parseAccountId(login.accountId)?.chainId !== undefined) return;
-    try {
-      await store.set(chainKey(session.uid), login.chainId, LIFETIMES.Session * 1000);
-    } catch (error) {
-      // Fail closed, like every other write of a sign-in: the authorization response does not leave.
-      if (error instanceof StoreUnavailableError) ctx.throw(503, 'the sign-in service cannot reach its session store; try again in a moment');
-      throw error;
-    }
+    // Fail closed, like every other write of a sign-in: on an outage the authorization response does not leave.
+    await guarded(() => store.set(chainKey(session.uid), login.chainId!, LIFETIMES.Session * 1000));
   };
 }
 

@@ -9,6 +9,7 @@
 import type { Context, Next } from 'koa';
 import type { RateLimit } from '../config/federation.js';
 import { log } from '../log.js';
+import { outageBody, STORE_OUTAGE } from '../storage/outage.js';
 import { StoreUnavailableError, type Store } from '../storage/store.js';
 import type { RouteMatcher } from './route-matcher.js';
 
@@ -21,8 +22,8 @@ export function registrationRateLimit(store: Store, limit: RateLimit, routes: Ro
       count = await store.increment(`ratelimit:registration:${ctx.ip}`, windowMs);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
-      ctx.status = 503;
-      ctx.body = { error: 'temporarily_unavailable', error_description: 'the registration service cannot reach its store; try again in a moment' };
+      ctx.status = STORE_OUTAGE.status;
+      ctx.body = outageBody();
       return;
     }
     if (count <= limit.max) return next();

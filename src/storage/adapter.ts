@@ -2,7 +2,7 @@ import { errors } from 'oidc-provider';
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 
 import type { Store } from './store.js';
-import { StoreUnavailableError } from './store-error.js';
+import { guarded } from './outage.js';
 
 /*
  * Keys (model names are PascalCase, so these prefixes cannot collide):
@@ -18,27 +18,6 @@ const consumedKey = (model: string, id: string) => `oidc:consumed:${model}:${id}
 const uidKey = (uid: string) => `oidc:uid:${uid}`;
 const userCodeKey = (userCode: string) => `oidc:userCode:${userCode}`;
 const grantKey = (grantId: string) => `oidc:grant:${grantId}`;
-
-const UNAVAILABLE = 'the session store is unavailable, try again shortly';
-
-/** A store outage as oidc-provider's 503 temporarily_unavailable. */
-export function temporarilyUnavailable(cause: StoreUnavailableError): errors.TemporarilyUnavailable {
-  const error = new errors.TemporarilyUnavailable(UNAVAILABLE, { cause });
-  error.status = 503;
-  error.statusCode = 503;
-  // expose was computed for the default 400; keep it, or oidc-provider renders server_error.
-  error.expose = true;
-  return error;
-}
-
-/** Runs a store call; a store outage leaves it as oidc-provider's 503 temporarily_unavailable. */
-export async function guarded<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw error instanceof StoreUnavailableError ? temporarilyUnavailable(error) : error;
-  }
-}
 
 /** "AuthorizationCode" -> "authorization code" */
 function label(model: string): string {

@@ -1,5 +1,6 @@
 /** GET /healthz: the process is alive. GET /readyz: the session store answers. */
 import type { Context, Next } from 'koa';
+import { outageBody, STORE_OUTAGE } from '../storage/outage.js';
 import type { Store } from '../storage/store.js';
 
 export function health(store: Store) {
@@ -16,8 +17,8 @@ export function health(store: Store) {
         await store.ping();
         ctx.body = { status: 'ready', store: store.kind };
       } catch {
-        ctx.status = 503;
-        ctx.body = { status: 'unavailable', store: store.kind, error: 'temporarily_unavailable', error_description: 'the session store is unreachable' };
+        ctx.status = STORE_OUTAGE.status;
+        ctx.body = { status: 'unavailable', store: store.kind, ...outageBody() };
       }
       return;
     }

@@ -1,0 +1,43 @@
+/**
+ * What a store outage looks like to everyone outside the store: one status
+ * (503), one code (`temporarily_unavailable`), one wording. The store reports
+ * an outage as StoreUnavailableError; oidc-provider's routes get it as its own
+ * TemporarilyUnavailable error (guarded), our routes as a JSON body or page.
+ */
+import { errors } from 'oidc-provider';
+import { StoreUnavailableError } from './store-error.js';
+
+export const STORE_OUTAGE = {
+  status: 503,
+  error: 'temporarily_unavailable',
+  description: 'the service cannot reach its session store; try again in a moment',
+} as const;
+
+/** The JSON body of a 503 for a store outage. */
+export function outageBody(): { error: string; error_description: string } {
+  return { error: STORE_OUTAGE.error, error_description: STORE_OUTAGE.description };
+}
+
+/** Whether an error is a store outage, as the store or as oidc-provider reports it. */
+export function isStoreOutage(error: unknown): boolean {
+  return error instanceof StoreUnavailableError || error instanceof errors.TemporarilyUnavailable;
+}
+
+/** A store outage as oidc-provider's 503 temporarily_unavailable. */
+export function temporarilyUnavailable(cause: StoreUnavailableError): errors.TemporarilyUnavailable {
+  const error = new errors.TemporarilyUnavailable(STORE_OUTAGE.description, { cause });
+  error.status = STORE_OUTAGE.status;
+  error.statusCode = STORE_OUTAGE.status;
+  // expose was computed for the default 400; keep it, or oidc-provider renders server_error.
+  error.expose = true;
+  return error;
+}
+
+/** Runs a store call; a store outage leaves it as oidc-provider's 503 temporarily_unavailable. */
+export async function guarded<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw error instanceof StoreUnavailableError ? temporarilyUnavailable(error) : error;
+  }
+}
