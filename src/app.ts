@@ -12,10 +12,12 @@ import { createAdapter } from './storage/adapter.js';
 import type { Store } from './storage/store.js';
 import { ClientLogos } from './web/client-logos.js';
 import { health } from './web/health.js';
+import { cacheViews } from './web/render.js';
 import { staticAssets } from './web/static.js';
 
 export async function createApp(settings: Settings, store: Store): Promise<Provider> {
   const { config, jwks, clients, cookieKeys } = settings;
+  cacheViews(config.production);
   const provider = await createProvider({ config, jwks, clients, cookieKeys, adapter: createAdapter(store), store });
   provider.use(health(store));
   provider.use(await staticAssets());

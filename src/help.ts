@@ -37,7 +37,7 @@ Environment:
                    hosts on loopback/private networks the server may call
                    (back-channel logout, client jwks_uri), comma-separated  default none
   NODE_ENV         "production" requires JWKS_FILE, COOKIE_KEYS, CLIENTS_FILE and an https issuer
-  LOG_LEVEL        info | warn | silent                               default info
+  LOG_LEVEL        info | warn | error | silent                       default info
 
 Generate a signing key set: npx siwe-idp keys generate --out jwks.json
 Manage clients and keys, check a configuration: npx siwe-idp --help

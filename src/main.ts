@@ -4,7 +4,9 @@ import { createApp } from './app.js';
 import { ConfigError } from './config/errors.js';
 import { loadSettings } from './config/settings.js';
 import { HELP } from './help.js';
-import { log } from './log.js';
+import { log, setLogLevel } from './log.js';
+import { keccakImplementation } from './siwe/keccak.js';
+import { secp256k1Implementation } from './siwe/secp256k1.js';
 import { createStore } from './storage/store.js';
 
 async function main(): Promise<void> {
@@ -13,6 +15,7 @@ async function main(): Promise<void> {
     return;
   }
   const settings = await loadSettings();
+  setLogLevel(settings.config.logLevel);
   for (const warning of settings.warnings) log.warn(`!!! ${warning}`);
   const { config } = settings;
   const store = await createStore({ redisUrl: config.redisUrl });
@@ -26,6 +29,8 @@ async function main(): Promise<void> {
     discovery: `${config.issuer}/.well-known/openid-configuration`,
     store: store.kind,
     chainIds: config.chainIds,
+    // native, or the pure-JavaScript fallback (several times slower per login)
+    crypto: { secp256k1: secp256k1Implementation, keccak: keccakImplementation },
   });
 
   const stop = async (signal: string) => {

@@ -1,6 +1,7 @@
 /** What a command works with: the environment, standard input and two output streams (tests pass their own). */
 import { createInterface } from 'node:readline';
 import { text } from 'node:stream/consumers';
+import { processEnv } from '../config/process-env.js';
 import { makeDescriptorPrivate } from './private-file.js';
 
 export interface Io {
@@ -31,7 +32,7 @@ export class CommandError extends Error {
 
 export function processIo(): Io {
   return {
-    env: process.env,
+    env: processEnv(),
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     readStdin: () => (process.stdin.isTTY ? firstLine() : text(process.stdin)),

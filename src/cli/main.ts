@@ -2,9 +2,13 @@
 /** Entry point of the `siwe-idp` command (package.json "bin"). */
 import { processIo } from './io.js';
 import { run } from './run.js';
+import { parseLogLevel } from '../config/log-level.js';
+import { setLogLevel } from '../log.js';
 
-process.env.LOG_LEVEL ??= 'warn';
-const code = await run(process.argv.slice(2), processIo());
+const io = processIo();
+// The command's own output is its answer: only warnings and errors are logged, unless LOG_LEVEL says otherwise.
+setLogLevel(parseLogLevel(io.env.LOG_LEVEL, 'warn', []));
+const code = await run(process.argv.slice(2), io);
 // Exit once the output is flushed, without waiting for idle timers of closed store connections.
 await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
 await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));

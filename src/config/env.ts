@@ -5,6 +5,8 @@
 import { ConfigError } from './errors.js';
 import { optional } from './values.js';
 import { readFederationConfig, type FederationConfig } from './federation.js';
+import { parseLogLevel, type LogLevel } from './log-level.js';
+import { processEnv } from './process-env.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export interface Config extends FederationConfig {
@@ -27,6 +29,7 @@ export interface Config extends FederationConfig {
   interactionTtl: number;
   /** Seconds of clock skew tolerated for `issuedAt` in the future. */
   clockSkew: number;
+  logLevel: LogLevel;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -87,7 +90,7 @@ function parseCookieKeys(raw: string | undefined, production: boolean, problems:
   return keys;
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function readConfig(env: NodeJS.ProcessEnv = processEnv()): Config {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
   const port = parseInteger('PORT', env.PORT ?? '3000', 0, 65535, problems);
@@ -107,6 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainIds,
     interactionTtl: parseInteger('INTERACTION_TTL', env.INTERACTION_TTL ?? '600', 60, 86400, problems),
     clockSkew: parseInteger('CLOCK_SKEW', env.CLOCK_SKEW ?? '60', 0, 600, problems),
+    logLevel: parseLogLevel(env.LOG_LEVEL, 'info', problems),
     ...readFederationConfig(env, production, problems),
   };
   if (production) {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
 import { DEV_CLIENT, loadClients } from './clients.js';
+import { processEnv } from './process-env.js';
 import { readConfig, type Config } from './env.js';
 import { generateJwks, loadJwks, type PrivateJwks } from './keys.js';
 
@@ -39,7 +40,7 @@ export function deploymentWarnings(config: Config): string[] {
   return warnings;
 }
 
-export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+export async function loadSettings(env: NodeJS.ProcessEnv = processEnv()): Promise<Settings> {
   const config = readConfig(env);
   const warnings = deploymentWarnings(config);
   let jwks: PrivateJwks;

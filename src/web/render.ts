@@ -9,6 +9,13 @@ import type { Context } from 'koa';
 import { translator } from '../i18n/index.js';
 import { localeFor } from '../i18n/negotiate.js';
 
+let cacheTemplates = false;
+
+/** Compiled templates are kept in production; in development an edited view shows on the next request. */
+export function cacheViews(on: boolean): void {
+  cacheTemplates = on;
+}
+
 export const VIEWS_DIR = fileURLToPath(new URL('../../views/', import.meta.url));
 
 export const PAGE_CSP = [
@@ -43,7 +50,7 @@ export function scriptJson(value: unknown): string {
 export async function renderPage(ctx: Context, view: string, locals: Record<string, unknown>, status = 200): Promise<void> {
   const { lang, t, texts } = translator(localeFor(ctx, locals.uiLocales));
   const html = await ejs.renderFile(`${VIEWS_DIR}${view}.ejs`, { ...locals, lang, t, texts, json: scriptJson }, {
-    cache: process.env.NODE_ENV === 'production',
+    cache: cacheTemplates,
   });
   setPageHeaders(ctx);
   ctx.set('Content-Language', lang);
