@@ -1,9 +1,9 @@
 /** Entry point: read the settings, open the store, serve, and stop cleanly. */
 import { once } from 'node:events';
 import { createApp } from './app.js';
-import { ConfigError } from './config/errors.js';
+import { ConfigError } from './config/config-error.js';
 import { loadSettings } from './config/settings.js';
-import { HELP } from './help.js';
+import { HELP } from './config/help.js';
 import { log, setLogLevel } from './log.js';
 import { keccakImplementation } from './siwe/keccak.js';
 import { secp256k1Implementation } from './siwe/secp256k1.js';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadClients } from '../config/clients.js';
 import { readConfig, type Config } from '../config/env.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../config/config-error.js';
 import { generateJwks, readStoredJwks } from '../config/keys.js';
 import { isExpiredRetiree, statusOf } from '../config/key-rotation.js';
 import { deploymentWarnings } from '../config/settings.js';

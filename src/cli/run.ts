@@ -1,5 +1,5 @@
 /** The command-line tool: one function from arguments to an exit code, so tests can run it in-process too. */
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../config/config-error.js';
 import { clientsCommand } from './clients.js';
 import { configCheck } from './config-check.js';
 import { CommandError, UsageError, type Io } from './io.js';

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ClientMetadata } from 'oidc-provider';
-import { ConfigError } from './errors.js';
+import { ConfigError } from './config-error.js';
 
 /** Our extra client metadata, on top of oidc-provider's (and RFC 7591's) own. */
 export const EXTRA_CLIENT_METADATA = ['first_party'] as const;

@@ -2,14 +2,16 @@
  * Reads the process environment into a typed, validated Config.
  * Every problem is collected, so one failed start lists everything to fix.
  */
-import { ConfigError } from './errors.js';
+import { ConfigError } from './config-error.js';
 import { optional } from './values.js';
-import { readFederationConfig, type FederationConfig } from './federation.js';
+import { parsePrivateNetworkHosts } from './private-network-hosts.js';
+import { parseRegistration, type RegistrationConfig } from './registration.js';
+import { parseSubjectFormat, type SubjectFormat } from './subject-format.js';
 import { parseLogLevel, type LogLevel } from './log-level.js';
 import { processEnv } from './process-env.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
-export interface Config extends FederationConfig {
+export interface Config {
   production: boolean;
   port: number;
   /** The issuer identifier, no trailing slash (e.g. `https://id.example.com`). */
@@ -30,6 +32,10 @@ export interface Config extends FederationConfig {
   /** Seconds of clock skew tolerated for `issuedAt` in the future. */
   clockSkew: number;
   logLevel: LogLevel;
+  subjectFormat: SubjectFormat;
+  registration: RegistrationConfig;
+  /** Hosts outgoing requests may reach although they resolve to loopback or private addresses. */
+  privateNetworkHosts: string[];
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -111,7 +117,9 @@ export function readConfig(env: NodeJS.ProcessEnv = processEnv()): Config {
     interactionTtl: parseInteger('INTERACTION_TTL', env.INTERACTION_TTL ?? '600', 60, 86400, problems),
     clockSkew: parseInteger('CLOCK_SKEW', env.CLOCK_SKEW ?? '60', 0, 600, problems),
     logLevel: parseLogLevel(env.LOG_LEVEL, 'info', problems),
-    ...readFederationConfig(env, production, problems),
+    subjectFormat: parseSubjectFormat(env.SUBJECT_FORMAT, problems),
+    registration: parseRegistration(env, production, problems),
+    privateNetworkHosts: parsePrivateNetworkHosts(env.PRIVATE_NETWORK_HOSTS, problems),
   };
   if (production) {
     if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npx siwe-idp keys generate --out jwks.json)');

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { exportJWK, generateKeyPair, calculateJwkThumbprint, type JWK } from 'jose';
-import { ConfigError } from './errors.js';
+import { ConfigError } from './config-error.js';
 import { providerKeys, rotationProblems, statusOf, type StoredJwk, type StoredJwks } from './key-rotation.js';
 
 export interface PrivateJwks {

@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction } from './load.js';
-import { respondRedirect } from './negotiate.js';
+import { respondRedirect } from './respond.js';
 
 export function abort({ provider }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {

@@ -9,7 +9,7 @@ import { type Fields, fieldsOf } from './body.js';
 import { challengeFor, consumeChallenge } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction, redirectUriOf } from './load.js';
-import { respondRedirect } from './negotiate.js';
+import { respondRedirect } from './respond.js';
 import { Problem } from '../web/problem.js';
 
 const MAX_FIELD = 8192;

@@ -7,7 +7,7 @@ import { CHAIN_NAMES } from './chains.js';
 import { challengeFor } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction, type Interaction } from './load.js';
-import { wantsJson } from './negotiate.js';
+import { wantsJson } from './respond.js';
 import { interactionView, siweFields } from './view-model.js';
 
 /** The claims the consent step releases: those of the requested scopes, and any requested one by one. */

@@ -6,7 +6,7 @@
 import Provider, { errors, type Adapter, type ClientMetadata, type Configuration, type ResponseType } from 'oidc-provider';
 import type { Config } from '../config/env.js';
 import { EXTRA_CLIENT_METADATA } from '../config/clients.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../config/config-error.js';
 import { SIGNING_ALGORITHMS, type PrivateJwks } from '../config/keys.js';
 import { LOCALES } from '../i18n/index.js';
 import { log } from '../log.js';

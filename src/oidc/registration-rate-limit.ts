@@ -7,7 +7,7 @@
  * is Koa's ctx.ip, read as TRUST_PROXY says (web/client-address.ts).
  */
 import type { Context, Next } from 'koa';
-import type { RateLimit } from '../config/federation.js';
+import type { RateLimit } from '../config/registration.js';
 import { log } from '../log.js';
 import { outageBody, STORE_OUTAGE } from '../storage/outage.js';
 import { StoreUnavailableError, type Store } from '../storage/store.js';

@@ -21,7 +21,7 @@
  */
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { isLoopback } from '../config/env.js';
-import type { RegistrationConfig } from '../config/federation.js';
+import type { RegistrationConfig } from '../config/registration.js';
 
 type Metadata = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
  *   SUBJECT_FORMAT=address   0xAb5801a7D398351b8bE11C439e05C5B3259aeC9B            (EIP-55)
  *   SUBJECT_FORMAT=caip10    eip155:1:0xAb5801a7D398351b8bE11C439e05C5B3259aeC9B   (CAIP-10)
  */
-import type { SubjectFormat } from '../config/federation.js';
+import type { SubjectFormat } from '../config/subject-format.js';
 import { isChecksumAddress } from '../siwe/address.js';
 
 const CAIP10_EIP155 = /^eip155:([1-9]\d{0,15}):(0x[0-9a-fA-F]{40})$/;

@@ -9,8 +9,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientMetadata } from 'oidc-provider';
-import { cli } from '../federation/support/cli.js';
-import { runCli } from './support/io.js';
+import { cli } from '../support/cli.js';
+import { runCli } from '../support/cli-io.js';
 
 const REDIRECT = ['--redirect-uri', 'https://app.example/callback'];
 const readClients = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as ClientMetadata[];

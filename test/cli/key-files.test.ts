@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { statusOf, type StoredJwks } from '../../src/config/key-rotation.js';
-import { cli, cliToFile } from '../federation/support/cli.js';
+import { cli, cliToFile } from '../support/cli.js';
 
 const modeOf = (file: string) => statSync(file).mode & 0o777;
 const ROOT = new URL('../../', import.meta.url).pathname;

@@ -10,8 +10,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRotatingJwks } from '../../src/config/keys.js';
-import { HELP } from '../../src/help.js';
-import { cli } from '../federation/support/cli.js';
+import { HELP } from '../../src/config/help.js';
+import { cli } from '../support/cli.js';
 import { REDIS_URL } from '../support/storage-backends.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;

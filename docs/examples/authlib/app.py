@@ -4,7 +4,7 @@ Run it (docs/generic-web-app.md):
     ISSUER=https://id.example.com CLIENT_ID=my-app CLIENT_SECRET=... \\
     FLASK_SECRET_KEY=$(openssl rand -hex 32) PORT=8080 python3 app.py
 
-The test suite runs this very file against the provider (test/federation/authlib.test.ts)."""
+The test suite runs this very file against the provider (test/docs/authlib-example.test.ts)."""
 import os
 
 from authlib.integrations.flask_client import OAuth

@@ -6,7 +6,7 @@
 //
 // Register http://localhost:8080/callback as the client's redirect URI and
 // http://localhost:8080/ as its post-logout redirect URI (docs/generic-web-app.md).
-// The test suite runs this very file against the provider (test/federation/openid-client-app.test.ts).
+// The test suite runs this very file against the provider (test/docs/openid-client-example.test.ts).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import * as client from 'openid-client';
