@@ -1,6 +1,7 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
 
+import { KeyvRecords } from './keyv-records.js';
 import { describeRedisUrl } from './redis-url.js';
 import type { Store } from './store.js';
 import { StoreUnavailableError } from './store-error.js';
@@ -73,9 +74,8 @@ return 0`;
 
 /**
  * keyv over @keyv/redis. Plain get/set/delete go through keyv; the atomic
- * operations use the raw client on the very key KeyvRedis would use and the
- * very string keyv would store ({ value, expires } via keyv.serializeData), so
- * keyv.get() reads what take() and setIfAbsent() see and write.
+ * operations use the raw client on keyv's own records (see keyv-records.ts),
+ * so keyv.get() reads what take(), setIfAbsent() and refreshTtl() write.
  * Index sets are native Redis sets (SADD), not keyv values.
  */
 export class RedisStore implements Store {
@@ -83,6 +83,7 @@ export class RedisStore implements Store {
   readonly #client: RedisClient;
   readonly #adapter: KeyvRedis<unknown>;
   readonly #keyv: Keyv;
+  readonly #records: KeyvRecords;
   readonly #timeoutMs: number;
   readonly #unavailable: Unavailable;
 
@@ -90,6 +91,7 @@ export class RedisStore implements Store {
     this.#client = client;
     this.#adapter = adapter;
     this.#keyv = keyv;
+    this.#records = new KeyvRecords(keyv, adapter);
     this.#timeoutMs = timeoutMs;
     this.#unavailable = unavailable;
   }
@@ -115,29 +117,17 @@ export class RedisStore implements Store {
 
   async take<T>(key: string): Promise<T | undefined> {
     return this.#guard('take', async () => {
-      const raw = await this.#client.getDel(this.#redisKey(key));
-      if (raw === null) {
-        return undefined;
-      }
-      const data = await this.#keyv.deserializeData<T>(raw);
-      // keyv's own expiry check: Redis may keep a key a few ms past keyv's `expires`.
-      if (data === undefined || (typeof data.expires === 'number' && data.expires <= Date.now())) {
-        return undefined;
-      }
-      return data.value;
+      const raw = await this.#client.getDel(this.#records.redisKey(key));
+      return raw === null ? undefined : (await this.#records.decode<T>(raw))?.value;
     });
   }
 
   async setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean> {
     const ttl = checkTtl(ttlMs);
     return this.#guard('setIfAbsent', async () => {
-      const expires = ttl === undefined ? undefined : Date.now() + ttl;
-      const serialized = await this.#keyv.serializeData({ value, expires });
-      if (typeof serialized !== 'string') {
-        throw new TypeError('keyv is expected to serialize to a string');
-      }
+      const serialized = await this.#records.encode(value, ttl === undefined ? undefined : Date.now() + ttl);
       const reply = await this.#client.set(
-        this.#redisKey(key),
+        this.#records.redisKey(key),
         serialized,
         ttl === undefined ? { condition: 'NX' } : { condition: 'NX', expiration: { type: 'PX', value: ttl } },
       );
@@ -148,15 +138,12 @@ export class RedisStore implements Store {
   async refreshTtl(key: string, ttlMs: number): Promise<boolean> {
     const ttl = checkTtl(ttlMs) as number;
     return this.#guard('refreshTtl', async () => {
-      const redisKey = this.#redisKey(key);
+      const redisKey = this.#records.redisKey(key);
       const raw = await this.#client.get(redisKey);
       if (raw === null) return false;
-      const data = await this.#keyv.deserializeData(raw);
-      if (data === undefined || typeof data.expires !== 'number' || data.expires <= Date.now()) return false;
-      const serialized = await this.#keyv.serializeData({ value: data.value, expires: Date.now() + ttl });
-      if (typeof serialized !== 'string') {
-        throw new TypeError('keyv is expected to serialize to a string');
-      }
+      const record = await this.#records.decode(raw);
+      if (record?.expires === undefined) return false;
+      const serialized = await this.#records.encode(record.value, Date.now() + ttl);
       // Compare-and-set in one script: only the value just read is rewritten, so
       // a key deleted or replaced meanwhile is never brought back.
       const reply = await this.#client.eval(REFRESH_IF_UNCHANGED, { keys: [redisKey], arguments: [raw, serialized, String(ttl)] });
@@ -167,7 +154,7 @@ export class RedisStore implements Store {
   async addToSet(key: string, member: string, ttlMs: number): Promise<void> {
     const ttl = checkSetTtl(ttlMs);
     await this.#guard('addToSet', async () => {
-      const redisKey = this.#redisKey(key);
+      const redisKey = this.#records.redisKey(key);
       // Pipelined on one connection, so Redis runs them in this order. PEXPIRE NX
       // gives a fresh set its first TTL (GT alone never touches a key without a
       // TTL); PEXPIRE GT then only ever lengthens it. Deliberately not MULTI:
@@ -186,17 +173,17 @@ export class RedisStore implements Store {
   }
 
   async members(key: string): Promise<string[]> {
-    return this.#guard('members', () => this.#client.sMembers(this.#redisKey(key)));
+    return this.#guard('members', () => this.#client.sMembers(this.#records.redisKey(key)));
   }
 
   async removeFromSet(key: string, member: string): Promise<void> {
-    await this.#guard('removeFromSet', () => this.#client.sRem(this.#redisKey(key), member));
+    await this.#guard('removeFromSet', () => this.#client.sRem(this.#records.redisKey(key), member));
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
     const ttl = checkTtl(ttlMs) as number;
     return this.#guard('increment', async () => {
-      const redisKey = this.#redisKey(key);
+      const redisKey = this.#records.redisKey(key);
       // Pipelined on one connection: INCR, then PEXPIRE NX gives the window its
       // TTL once (a counter left without one by a lost reply gets it next time).
       const [count] = await Promise.all([this.#client.incr(redisKey), this.#client.pExpire(redisKey, ttl, 'NX')]);
@@ -213,10 +200,6 @@ export class RedisStore implements Store {
     await this.#guard('close', () => this.#adapter.disconnect(!this.#client.isReady));
   }
 
-  /** The key KeyvRedis reads and writes for `key`: "<namespace>::<key>". */
-  #redisKey(key: string): string {
-    return this.#adapter.createKeyPrefix(key, this.#adapter.namespace);
-  }
 
   /**
    * Every operation fails as StoreUnavailableError: at once while disconnected

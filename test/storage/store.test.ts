@@ -262,5 +262,9 @@ describe('Redis key layout', () => {
     assert.equal(await store.take('from-keyv'), 'hello');
     await store.setIfAbsent('from-store', ['a', 1]);
     assert.deepEqual(await plainKeyv.get('from-store'), ['a', 1]);
+    await plainKeyv.set('refreshed', { n: 1 }, 1000);
+    assert.equal(await store.refreshTtl('refreshed', 60_000), true);
+    await sleep(1100);
+    assert.deepEqual(await plainKeyv.get('refreshed'), { n: 1 }, 'keyv sees the new expiry');
   });
 });
