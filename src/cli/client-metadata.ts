@@ -15,6 +15,7 @@ export interface AddOptions {
   'refresh-tokens'?: boolean;
   scope?: string;
   'first-party'?: boolean;
+  'resource-server'?: boolean;
   'logo-uri'?: string;
   'client-uri'?: string;
   'policy-uri'?: string;
@@ -81,6 +82,7 @@ export function metadataFrom(clientId: string, options: AddOptions, secret?: str
         : base.grant_types,
       scope: options.scope,
       first_party: options['first-party'] ? true : undefined,
+      resource_server: options['resource-server'] ? true : undefined,
       logo_uri: options['logo-uri'],
       client_uri: options['client-uri'],
       policy_uri: options['policy-uri'],

@@ -20,6 +20,7 @@ const ADD_OPTIONS = {
   'refresh-tokens': { type: 'boolean' },
   scope: { type: 'string' },
   'first-party': { type: 'boolean' },
+  'resource-server': { type: 'boolean' },
   'logo-uri': { type: 'string' },
   'client-uri': { type: 'string' },
   'policy-uri': { type: 'string' },

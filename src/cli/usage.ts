@@ -25,6 +25,7 @@ Clients
       --refresh-tokens              allow the refresh_token grant (offline_access)
       --scope "<scopes>"            the scopes the client may ask for, e.g. "openid ethereum"
       --first-party                 no consent screen for this client
+      --resource-server             may introspect any client's access tokens (an API); not with --public
       --logo-uri, --client-uri, --policy-uri, --tos-uri <uri>   branding on the sign-in page
       --id-token-alg <alg>          ES256 (default) or RS256
       --jwks-uri <uri>              the client's keys, for private_key_jwt

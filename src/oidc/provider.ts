@@ -107,7 +107,7 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
       introspectionSigningAlgValues: [...SIGNING_ALGORITHMS],
       authorizationSigningAlgValues: [...SIGNING_ALGORITHMS],
     },
-    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA, RESOURCE_SERVER], validator: extraMetadataValidator(config) },
+    extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA], validator: extraMetadataValidator(config) },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     loadExistingGrant,
     renderError,
