@@ -6,7 +6,6 @@ import type { Context, Next } from 'koa';
 import { errors } from 'oidc-provider';
 import { log } from '../log.js';
 import { referenceId } from '../oidc/pages.js';
-import { SiweError } from '../siwe/errors.js';
 import { isStoreOutage, STORE_OUTAGE } from '../storage/outage.js';
 import { renderPage } from '../web/render.js';
 import { wantsJson } from './respond.js';
@@ -21,7 +20,7 @@ interface Described {
 const UNAVAILABLE: Described = STORE_OUTAGE;
 
 function describe(error: unknown): Described | undefined {
-  if (error instanceof SiweError || error instanceof Problem) {
+  if (error instanceof Problem) {
     return { status: error.status, error: error.code, description: error.message };
   }
   if (isStoreOutage(error)) return UNAVAILABLE;

@@ -5,8 +5,8 @@
  */
 import type { Context } from 'koa';
 import { toChecksumAddress } from '../siwe/address.js';
-import { SiweError } from '../siwe/errors.js';
-import { formatSiweMessage } from '../siwe/message.js';
+import { SiweError } from '../siwe/siwe-error.js';
+import { formatSiweMessage } from '../siwe/eip4361.js';
 import { challengeFor } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction } from './load.js';

@@ -1,5 +1,5 @@
 import { toChecksumAddress } from './address.js';
-import { SiweError } from './errors.js';
+import { SiweError } from './siwe-error.js';
 import { keccak256 } from './keccak.js';
 import { ecdsaRecover } from './secp256k1.js';
 

@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { parseRfc3339 } from '../../src/siwe/rfc3339.js';
-import { formatSiweMessage, type SiweMessage } from '../../src/siwe/message.js';
+import { formatSiweMessage, type SiweMessage } from '../../src/siwe/eip4361.js';
 import { isUri, parseAuthority } from '../../src/siwe/uri.js';
 import { Prng, seedFromEnv } from '../support/prng.js';
 import { address as generateAddress, fields as generateFields, mutate } from '../support/siwe-gen.js';

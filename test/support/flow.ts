@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Wallet, HDNodeWallet } from 'ethers';
 import type { ClientMetadata } from 'oidc-provider';
 import supertest from 'supertest';
-import { formatSiweMessage, type SiweMessage } from '../../src/siwe/message.js';
+import { formatSiweMessage, type SiweMessage } from '../../src/siwe/eip4361.js';
 import type { InteractionView } from '../../src/interaction/view-model.js';
 import { RP_REDIRECT } from './clients.js';
 

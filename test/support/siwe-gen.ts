@@ -5,7 +5,7 @@
  * EIP-55 code, so the generator does not share a bug with the parser under test.
  */
 import { getAddress } from 'ethers';
-import type { SiweMessage } from '../../src/siwe/message.js';
+import type { SiweMessage } from '../../src/siwe/eip4361.js';
 import type { Prng } from './prng.js';
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';

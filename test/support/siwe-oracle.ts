@@ -4,8 +4,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { SiweMessage as SiweLibMessage } from 'siwe';
-import { SiweError } from '../../src/siwe/errors.js';
-import { formatSiweMessage, parseSiweMessage, type SiweMessage } from '../../src/siwe/message.js';
+import { SiweError } from '../../src/siwe/siwe-error.js';
+import { formatSiweMessage, parseSiweMessage, type SiweMessage } from '../../src/siwe/eip4361.js';
 
 export type Outcome =
   | { ok: true; fields: SiweMessage }

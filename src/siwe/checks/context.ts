@@ -1,5 +1,5 @@
 /** What one login attempt is checked against, and what the checks learn on the way. */
-import type { SiweMessage } from '../message.js';
+import type { SiweMessage } from '../eip4361.js';
 
 /** Everything the server issued for this interaction; every field is bound. */
 export interface SiweExpectation {

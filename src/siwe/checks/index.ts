@@ -3,20 +3,20 @@
  * stateless checks first; the signature next; the single-use nonce last, so a
  * rejected attempt never burns the challenge.
  */
-import { checkChainId } from './check_chain_id.js';
-import { checkDomain } from './check_domain.js';
-import { checkExpirationTime } from './check_expiration_time.js';
-import { checkIssuedAt } from './check_issued_at.js';
-import { checkNonce } from './check_nonce.js';
-import { checkNotBefore } from './check_not_before.js';
-import { checkResources } from './check_resources.js';
-import { checkScheme } from './check_scheme.js';
-import { checkSignature } from './check_signature.js';
-import { checkUri } from './check_uri.js';
-import { consumeNonce } from './consume_nonce.js';
+import { checkChainId } from './check-chain-id.js';
+import { checkDomain } from './check-domain.js';
+import { checkExpirationTime } from './check-expiration-time.js';
+import { checkIssuedAt } from './check-issued-at.js';
+import { checkNonce } from './check-nonce.js';
+import { checkNotBefore } from './check-not-before.js';
+import { checkResources } from './check-resources.js';
+import { checkScheme } from './check-scheme.js';
+import { checkSignature } from './check-signature.js';
+import { checkUri } from './check-uri.js';
+import { consumeNonce } from './consume-nonce.js';
 import type { SiweAttempt, SiweCheck, SiweContext, SiweExpectation } from './context.js';
-import { parseMessage } from './parse_message.js';
-import type { SiweMessage } from '../message.js';
+import { parseMessage } from './parse-message.js';
+import type { SiweMessage } from '../eip4361.js';
 
 export type { SiweAttempt, SiweCheck, SiweExpectation } from './context.js';
 

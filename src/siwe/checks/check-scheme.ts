@@ -1,5 +1,5 @@
 /** An optional `scheme://` before the domain must be the issuer's scheme. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import type { SiweContext } from './context.js';
 
 export function checkScheme({ message, expected }: SiweContext): void {

@@ -1,5 +1,5 @@
 /** `Chain ID` must be one of the configured CHAIN_IDS. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import type { SiweContext } from './context.js';
 
 export function checkChainId({ message, expected }: SiweContext): void {

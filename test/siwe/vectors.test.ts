@@ -8,13 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SIWE_CHECKS, verifySiwe, type SiweExpectation } from '../src/siwe/checks/index.js';
-import { checkIssuedAt } from '../src/siwe/checks/check_issued_at.js';
-import { checkResources } from '../src/siwe/checks/check_resources.js';
-import { SiweError } from '../src/siwe/errors.js';
-import { formatSiweMessage, type SiweMessage } from '../src/siwe/message.js';
+import { SIWE_CHECKS, verifySiwe, type SiweExpectation } from '../../src/siwe/checks/index.js';
+import { checkIssuedAt } from '../../src/siwe/checks/check-issued-at.js';
+import { checkResources } from '../../src/siwe/checks/check-resources.js';
+import { SiweError } from '../../src/siwe/siwe-error.js';
+import { formatSiweMessage, type SiweMessage } from '../../src/siwe/eip4361.js';
 
-const VECTORS = new URL('./fixtures/siwe-vectors/', import.meta.url);
+const VECTORS = new URL('../fixtures/siwe-vectors/', import.meta.url);
 
 interface Vector extends SiweMessage {
   signature: string;

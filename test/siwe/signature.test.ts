@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 
 import { Wallet, hashMessage } from 'ethers';
 
-import { SiweError } from '../src/siwe/errors.js';
-import { formatSiweMessage } from '../src/siwe/message.js';
-import type { SiweMessage } from '../src/siwe/message.js';
-import { hashPersonalMessage, recoverAddress } from '../src/siwe/signature.js';
+import { SiweError } from '../../src/siwe/siwe-error.js';
+import { formatSiweMessage } from '../../src/siwe/eip4361.js';
+import type { SiweMessage } from '../../src/siwe/eip4361.js';
+import { hashPersonalMessage, recoverAddress } from '../../src/siwe/signature.js';
 
-const vectors = new URL('./fixtures/siwe-vectors/', import.meta.url);
+const vectors = new URL('../fixtures/siwe-vectors/', import.meta.url);
 
 type VerificationCase = Record<string, unknown> & { address: string; signature: string };
 

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
-import type { InteractionView } from '../src/interaction/view-model.js';
-import type { SiweMessage } from '../src/siwe/message.js';
-import { FIRST_PARTY } from './support/clients.js';
-import { authorizeUrl, getInteraction, messageFor, newAuthRequest, postLogin, startInteraction, type Agent } from './support/flow.js';
-import { startServer, type TestServer } from './support/server.js';
+import type { InteractionView } from '../../src/interaction/view-model.js';
+import type { SiweMessage } from '../../src/siwe/eip4361.js';
+import { FIRST_PARTY } from '../support/clients.js';
+import { authorizeUrl, getInteraction, messageFor, newAuthRequest, postLogin, startInteraction, type Agent } from '../support/flow.js';
+import { startServer, type TestServer } from '../support/server.js';
 
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,5 +1,5 @@
 /** `Issued At` may be neither in the future (beyond clock skew) nor older than the challenge. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import { parseRfc3339 } from '../rfc3339.js';
 import type { SiweContext } from './context.js';
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { isChecksumAddress, toChecksumAddress } from '../src/siwe/address.js';
-import { SiweError } from '../src/siwe/errors.js';
-import type { SiweErrorCode } from '../src/siwe/errors.js';
-import { formatSiweMessage, parseSiweMessage } from '../src/siwe/message.js';
-import { parseRfc3339 } from '../src/siwe/rfc3339.js';
-import type { SiweMessage } from '../src/siwe/message.js';
-import { isAuthority, isUri } from '../src/siwe/uri.js';
+import { isChecksumAddress, toChecksumAddress } from '../../src/siwe/address.js';
+import { SiweError } from '../../src/siwe/siwe-error.js';
+import type { SiweErrorCode } from '../../src/siwe/siwe-error.js';
+import { formatSiweMessage, parseSiweMessage } from '../../src/siwe/eip4361.js';
+import { parseRfc3339 } from '../../src/siwe/rfc3339.js';
+import type { SiweMessage } from '../../src/siwe/eip4361.js';
+import { isAuthority, isUri } from '../../src/siwe/uri.js';
 
-const vectors = new URL('./fixtures/siwe-vectors/', import.meta.url);
+const vectors = new URL('../fixtures/siwe-vectors/', import.meta.url);
 
 function load<T>(name: string): Record<string, T> {
   return JSON.parse(readFileSync(new URL(name, vectors), 'utf8')) as Record<string, T>;

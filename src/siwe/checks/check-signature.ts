@@ -1,5 +1,5 @@
 /** The EIP-191 signature must recover exactly the message's address. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import { recoverSigner } from '../signature.js';
 import type { SiweContext } from './context.js';
 

@@ -1,5 +1,5 @@
 /** A `Not Before`, when present, must have passed. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import { parseRfc3339 } from '../rfc3339.js';
 import type { SiweContext } from './context.js';
 

@@ -1,5 +1,5 @@
 /** Strict EIP-4361 parse; also enforces `Version: 1` and the EIP-55 address checksum. */
-import { parseSiweMessage } from '../message.js';
+import { parseSiweMessage } from '../eip4361.js';
 import type { SiweContext } from './context.js';
 
 export function parseMessage(ctx: SiweContext): void {

@@ -1,5 +1,5 @@
 /** `URI` must be the one issued for this login. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import type { SiweContext } from './context.js';
 
 export function checkUri({ message, expected }: SiweContext): void {

@@ -1,5 +1,5 @@
 import { isChecksumAddress, isHexAddress } from './address.js';
-import { SiweError } from './errors.js';
+import { SiweError } from './siwe-error.js';
 import { digits, parseRfc3339 } from './rfc3339.js';
 import { isReservedOrUnreserved, isScheme, isSegment, isUri, parseAuthority } from './uri.js';
 

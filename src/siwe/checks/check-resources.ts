@@ -1,5 +1,5 @@
 /** `Resources` must start with this authorization's redirect_uri: the user sees where they are going. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import type { SiweContext } from './context.js';
 
 export function checkResources({ message, expected }: SiweContext): void {

@@ -1,3 +1,10 @@
+/**
+ * The refusals of the Sign-In with Ethereum layer: a Problem whose code is
+ * one of these, each the README's `error` for the rule that failed (HTTP 400
+ * unless said otherwise).
+ */
+import { Problem } from '../web/problem.js';
+
 export type SiweErrorCode =
   | 'malformed_message'
   | 'invalid_address'
@@ -14,18 +21,9 @@ export type SiweErrorCode =
   | 'not_yet_valid'
   | 'resource_mismatch';
 
-/**
- * The one error class of the Sign-In with Ethereum layer. `message` is the human-readable description, `code` the
- * machine-readable reason and `status` the HTTP status a caller should answer with.
- */
-export class SiweError extends Error {
-  readonly code: SiweErrorCode;
-  readonly status: number;
-
+export class SiweError extends Problem<SiweErrorCode> {
   constructor(code: SiweErrorCode, description: string, status = 400) {
-    super(description);
+    super(code, description, status);
     this.name = 'SiweError';
-    this.code = code;
-    this.status = status;
   }
 }

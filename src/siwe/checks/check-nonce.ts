@@ -1,5 +1,5 @@
 /** `Nonce` must be the one issued for this interaction. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import type { SiweContext } from './context.js';
 
 export function checkNonce({ message, expected }: SiweContext): void {

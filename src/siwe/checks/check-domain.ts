@@ -1,5 +1,5 @@
 /** EIP-4361 `domain` must be the issuer's host, port included. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import type { SiweContext } from './context.js';
 
 export function checkDomain({ message, expected }: SiweContext): void {

@@ -1,5 +1,5 @@
 /** Last: the nonce is used up atomically, so one signed message logs in once, on any instance. */
-import { SiweError } from '../errors.js';
+import { SiweError } from '../siwe-error.js';
 import type { SiweContext } from './context.js';
 
 export async function consumeNonce({ message, expected }: SiweContext): Promise<void> {
