@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Agent } from 'node:http';
 import type { InteractionView } from '../../src/interaction/view-model.js';
-import { formatSiweMessage } from '../../src/siwe/message.js';
+import { formatSiweMessage } from '../../src/siwe/eip4361.js';
 import { CookieJar } from './cookie-jar.js';
 import { send, type Reply } from './http.js';
 import { BENCH_CLIENT, REDIRECT_URI } from './setup.js';
