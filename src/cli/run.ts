@@ -1,9 +1,9 @@
 /** The command-line tool: one function from arguments to an exit code, so tests can run it in-process too. */
 import { ConfigError } from '../config/config-error.js';
-import { clientsCommand } from './clients.js';
+import { clientsCommand } from './clients-command.js';
 import { configCheck } from './config-check.js';
 import { CommandError, UsageError, type Io } from './io.js';
-import { keysCommand } from './keys.js';
+import { keysCommand } from './keys-command.js';
 import { USAGE } from './usage.js';
 
 async function dispatch(args: string[], io: Io): Promise<number> {

@@ -1,6 +1,6 @@
 /** Chooses the catalogue for one request: `ui_locales`, then Accept-Language, then English. */
 import type { Context } from 'koa';
-import { DEFAULT_LOCALE, fromUiLocales, LOCALES } from './index.js';
+import { DEFAULT_LOCALE, fromUiLocales, LOCALES } from './catalogues.js';
 
 export function localeFor(ctx: Context, uiLocales?: unknown): string {
   const requested = fromUiLocales(uiLocales);

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'koa';
 import { accountIdFor } from '../oidc/subject.js';
-import { verifySiwe, type SiweExpectation } from '../siwe/checks/index.js';
+import { verifySiwe, type SiweExpectation } from '../siwe/checks/pipeline.js';
 import { type Fields, fieldsOf } from './body.js';
 import { challengeFor, consumeChallenge } from './challenge.js';
 import type { InteractionDeps } from './deps.js';

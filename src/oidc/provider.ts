@@ -8,7 +8,7 @@ import type { Config } from '../config/env.js';
 import { EXTRA_CLIENT_METADATA } from '../config/clients.js';
 import { ConfigError } from '../config/config-error.js';
 import { SIGNING_ALGORITHMS, type PrivateJwks } from '../config/keys.js';
-import { LOCALES } from '../i18n/index.js';
+import { LOCALES } from '../i18n/catalogues.js';
 import { log } from '../log.js';
 import type { Store } from '../storage/store.js';
 import { resolveClientAddress } from '../web/client-address.js';
@@ -25,7 +25,7 @@ import { chainOfSession, recordLoginChain } from './login-chain.js';
 import { isSpecialUseRefusal, outboundFetch } from './outbound-fetch.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { registrationRateLimit } from './registration-rate-limit.js';
-import { checkSelfAssertedMetadata, isSelfAsserted, registrationFeatures } from './registration.js';
+import { checkSelfAssertedMetadata, isSelfAsserted, registrationFeatures } from './registration-policy.js';
 import { providerRoutes } from './route-matcher.js';
 import { checkResourceServerMetadata, introspectionAllowed, RESOURCE_SERVER, revocationAllowed } from './token-policies.js';
 

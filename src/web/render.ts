@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Context } from 'koa';
-import { translator } from '../i18n/index.js';
+import { translator } from '../i18n/catalogues.js';
 import { localeFor } from '../i18n/locale.js';
 
 let cacheTemplates = false;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Wallet } from 'ethers';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import supertest from 'supertest';
-import { FIRST_PARTY, PUBLIC_CLIENT, RP_REDIRECT, RS256_CLIENT, THIRD_PARTY } from '../support/clients.js';
+import { FIRST_PARTY, PUBLIC_CLIENT, RP_REDIRECT, RS256_CLIENT, THIRD_PARTY } from '../support/test-clients.js';
 import { basicAuth, exchangeCode, newAuthRequest, walletLogin, type Agent } from '../support/flow.js';
 import { BACKENDS, startServer, type TestServer } from '../support/server.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Wallet } from 'ethers';
 import * as oidc from 'openid-client';
 import supertest from 'supertest';
-import { FIRST_PARTY, PUBLIC_CLIENT } from '../support/clients.js';
+import { FIRST_PARTY, PUBLIC_CLIENT } from '../support/test-clients.js';
 import { completeLogin, startInteraction } from '../support/flow.js';
 import { BACKENDS, startServer, type TestServer } from '../support/server.js';
 

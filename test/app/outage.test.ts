@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
-import { FIRST_PARTY, RP_REDIRECT } from '../support/clients.js';
+import { FIRST_PARTY, RP_REDIRECT } from '../support/test-clients.js';
 import { authorizeUrl, exchangeCode, getInteraction, messageFor, newAuthRequest, postLogin, startInteraction, walletLogin } from '../support/flow.js';
 import { freePort, kill, startRedis } from '../support/redis-server.js';
 import { startServer, type TestServer } from '../support/server.js';

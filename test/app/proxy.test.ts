@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
-import { FIRST_PARTY } from '../support/clients.js';
+import { FIRST_PARTY } from '../support/test-clients.js';
 import { authorizeUrl, messageFor, newAuthRequest, type Agent } from '../support/flow.js';
 import { startServer, type TestServer } from '../support/server.js';
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
 import { generateJwks } from '../../src/config/keys.js';
-import { FIRST_PARTY, RP_REDIRECT } from '../support/clients.js';
+import { FIRST_PARTY, RP_REDIRECT } from '../support/test-clients.js';
 import { authorizeUrl, basicAuth, follow, getInteraction, messageFor, newAuthRequest, startInteraction, walletLogin } from '../support/flow.js';
 import { BACKENDS, newNamespace, startServer, type Backend, type TestServer } from '../support/server.js';
 

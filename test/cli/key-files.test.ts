@@ -76,8 +76,8 @@ describe('siwe-idp keys: private key files', function () {
 
   it("npm run keys is the command-line tool's keys generate; the separate generator is gone", () => {
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    assert.equal(scripts.keys, 'node dist/cli/main.js keys generate');
-    assert.ok(existsSync(join(ROOT, 'src/cli/main.ts')), 'dist/cli/main.js is built from src/cli/main.ts');
+    assert.equal(scripts.keys, 'node dist/cli/siwe-idp.js keys generate');
+    assert.ok(existsSync(join(ROOT, 'src/cli/siwe-idp.ts')), 'dist/cli/siwe-idp.js is built from src/cli/siwe-idp.ts');
     assert.ok(!existsSync(join(ROOT, 'src/tools/generate-jwks.ts')));
   });
 });

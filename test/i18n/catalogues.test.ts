@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import supertest from 'supertest';
-import { CATALOGUES, fill, fromUiLocales, matchLocale } from '../../src/i18n/index.js';
+import { CATALOGUES, fill, fromUiLocales, matchLocale } from '../../src/i18n/catalogues.js';
 import { en } from '../../src/i18n/en.js';
-import { FIRST_PARTY } from '../support/clients.js';
+import { FIRST_PARTY } from '../support/test-clients.js';
 import { authorizeUrl, newAuthRequest, startInteraction } from '../support/flow.js';
 import { startServer, type TestServer } from '../support/server.js';
 

@@ -17,7 +17,7 @@ import supertest from 'supertest';
 import { generateJwks } from '../../src/config/keys.js';
 import type { InteractionView } from '../../src/interaction/view-model.js';
 import { log } from '../../src/log.js';
-import { FIRST_PARTY, THIRD_PARTY } from '../support/clients.js';
+import { FIRST_PARTY, THIRD_PARTY } from '../support/test-clients.js';
 import {
   type Agent,
   type AnyWallet,

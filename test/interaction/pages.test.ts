@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
-import { FIRST_PARTY, RP_REDIRECT, THIRD_PARTY } from '../support/clients.js';
+import { FIRST_PARTY, RP_REDIRECT, THIRD_PARTY } from '../support/test-clients.js';
 import { authorizeUrl, follow, getInteraction, messageFor, newAuthRequest, startInteraction, type Agent } from '../support/flow.js';
 import { startServer, type TestServer } from '../support/server.js';
 

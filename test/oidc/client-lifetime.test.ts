@@ -10,7 +10,7 @@ import type { AdapterPayload } from 'oidc-provider';
 import supertest from 'supertest';
 import { withClientIndex } from '../../src/oidc/client-index.js';
 import { artifactKey, createAdapter } from '../../src/storage/adapter.js';
-import { FIRST_PARTY, RP_REDIRECT } from '../support/clients.js';
+import { FIRST_PARTY, RP_REDIRECT } from '../support/test-clients.js';
 import { newAuthRequest, walletLogin } from '../support/flow.js';
 import { BACKENDS, startServer, type TestServer } from '../support/server.js';
 

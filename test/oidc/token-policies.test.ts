@@ -14,7 +14,7 @@ import { ConfigError } from '../../src/config/config-error.js';
 import { createProvider } from '../../src/oidc/provider.js';
 import { createAdapter } from '../../src/storage/adapter.js';
 import { createStore } from '../../src/storage/store.js';
-import { FIRST_PARTY, PUBLIC_CLIENT, THIRD_PARTY } from '../support/clients.js';
+import { FIRST_PARTY, PUBLIC_CLIENT, THIRD_PARTY } from '../support/test-clients.js';
 import { basicAuth, exchangeCode, newAuthRequest, walletLogin } from '../support/flow.js';
 import { startServer, type TestServer } from '../support/server.js';
 

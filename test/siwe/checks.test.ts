@@ -7,7 +7,7 @@ import { Wallet } from 'ethers';
 import supertest from 'supertest';
 import type { InteractionView } from '../../src/interaction/view-model.js';
 import type { SiweMessage } from '../../src/siwe/eip4361.js';
-import { FIRST_PARTY } from '../support/clients.js';
+import { FIRST_PARTY } from '../support/test-clients.js';
 import { authorizeUrl, getInteraction, messageFor, newAuthRequest, postLogin, startInteraction, type Agent } from '../support/flow.js';
 import { startServer, type TestServer } from '../support/server.js';
 

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SIWE_CHECKS, verifySiwe, type SiweExpectation } from '../../src/siwe/checks/index.js';
+import { SIWE_CHECKS, verifySiwe, type SiweExpectation } from '../../src/siwe/checks/pipeline.js';
 import { checkIssuedAt } from '../../src/siwe/checks/check-issued-at.js';
 import { checkResources } from '../../src/siwe/checks/check-resources.js';
 import { SiweError } from '../../src/siwe/siwe-error.js';

@@ -1,11 +1,11 @@
-/** Runs the real `siwe-idp` command (src/cli/main.ts) as a child process. */
+/** Runs the real `siwe-idp` command (src/cli/siwe-idp.ts) as a child process. */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const MAIN = new URL('../../src/cli/siwe-idp.ts', import.meta.url).pathname;
 const TIMEOUT = 30_000;
 
 export interface CliResult {

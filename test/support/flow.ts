@@ -9,7 +9,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import supertest from 'supertest';
 import { formatSiweMessage, type SiweMessage } from '../../src/siwe/eip4361.js';
 import type { InteractionView } from '../../src/interaction/view-model.js';
-import { RP_REDIRECT } from './clients.js';
+import { RP_REDIRECT } from './test-clients.js';
 
 export type Agent = ReturnType<typeof supertest.agent>;
 export type AnyWallet = Wallet | HDNodeWallet;

@@ -12,7 +12,7 @@ import { readConfig } from '../../src/config/env.js';
 import { generateJwks, type PrivateJwks } from '../../src/config/keys.js';
 import { deploymentWarnings, type Settings } from '../../src/config/settings.js';
 import { createStore, type Store } from '../../src/storage/store.js';
-import { TEST_CLIENTS } from './clients.js';
+import { TEST_CLIENTS } from './test-clients.js';
 import { deleteNamespace, REDIS_URL } from './storage-backends.js';
 
 export type Backend = 'memory' | 'redis';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import type { ClientMetadata } from 'oidc-provider';
-import { THIRD_PARTY } from '../support/clients.js';
+import { THIRD_PARTY } from '../support/test-clients.js';
 import { screenshot } from '../support/browser/browser.js';
 import { browserSuite } from '../support/browser/fixture.js';
 import { chooseWallet, messageShown, signButton } from '../support/browser/login-page.js';

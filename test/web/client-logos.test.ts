@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { ClientMetadata } from 'oidc-provider';
 import supertest from 'supertest';
-import { FIRST_PARTY } from '../support/clients.js';
+import { FIRST_PARTY } from '../support/test-clients.js';
 import { authorizeUrl, newAuthRequest, startInteraction } from '../support/flow.js';
 import { solidPng } from '../support/png.js';
 import { startSite, type LocalSite } from '../support/site.js';

@@ -10,7 +10,7 @@ import { Wallet } from 'ethers';
 import Koa from 'koa';
 import supertest from 'supertest';
 import { HSTS, hsts } from '../../src/web/hsts.js';
-import { FIRST_PARTY } from '../support/clients.js';
+import { FIRST_PARTY } from '../support/test-clients.js';
 import { authorizeUrl, messageFor, newAuthRequest } from '../support/flow.js';
 import { startServer, type TestServer } from '../support/server.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { ClientMetadata } from 'oidc-provider';
 import type { Browser } from 'playwright-core';
 import type * as oidc from 'openid-client';
-import { FIRST_PARTY, THIRD_PARTY } from '../clients.js';
+import { FIRST_PARTY, THIRD_PARTY } from '../test-clients.js';
 import { startServer, type StartOptions, type TestServer } from '../server.js';
 import { assertOnlyOrigins, launchBrowser, openPage, type TestPage } from './browser.js';
 import { discover, startRelyingParty, type RelyingParty } from './rp.js';
