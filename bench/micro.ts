@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { verifyMessage } from 'ethers';
 import { SiweMessage as SiweLibMessage } from 'siwe';
-import { verifySiwe, type SiweExpectation } from '../src/siwe/checks/index.js';
+import { verifySiwe, type SiweExpectation } from '../src/siwe/checks/pipeline.js';
 import { formatSiweMessage, parseSiweMessage, type SiweMessage } from '../src/siwe/eip4361.js';
 import { recoverAddress } from '../src/siwe/signature.js';
 import { newWallets } from './lib/wallets.js';

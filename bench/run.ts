@@ -54,7 +54,9 @@ async function main(): Promise<void> {
 
   heading('1. SIWE verification (in process, median of interleaved blocks)');
   const micro = await benchMicro();
-  progress(`  verifySiwe ${micro.verifySiweUs.toFixed(1)} µs/op (parse ${micro.parseUs.toFixed(1)}, recoverAddress ${micro.recoverUs.toFixed(1)}), ethers verifyMessage ${micro.ethersUs.toFixed(1)} µs/op`);
+  progress(
+    `  verifySiwe ${micro.verifySiweUs.toFixed(1)} µs/op (parse ${micro.parseUs.toFixed(1)}, recoverAddress ${micro.recoverUs.toFixed(1)}), ethers verifyMessage ${micro.ethersUs.toFixed(1)} µs/op`,
+  );
   progress(`  ${micro.blocks} blocks of ${JSON.stringify(micro.perBlock)} iterations after one warm-up block each`);
 
   files = await writeBenchFiles();
@@ -64,7 +66,13 @@ async function main(): Promise<void> {
   const driver = await spawnChild('driver', 'bench/driver.ts');
 
   heading('3b. Memory store: loading it now, checked after its 60 s TTLs (below)');
-  const sweepServer = await startBenchServer(runtime, 'ours', 'ours-memory-store', { ...files.env, INTERACTION_TTL: '60', BENCH_SWEEP_MS: String(settings.sweepMs) }, ['--expose-gc']);
+  const sweepServer = await startBenchServer(
+    runtime,
+    'ours',
+    'ours-memory-store',
+    { ...files.env, INTERACTION_TTL: '60', BENCH_SWEEP_MS: String(settings.sweepMs) },
+    ['--expose-gc'],
+  );
   const sweepLoad = await loadSweepServer(driver, sweepServer.child, sweepServer.base, {
     completed: settings.sweepLogins,
     abandoned: settings.sweepLogins,
@@ -72,21 +80,22 @@ async function main(): Promise<void> {
     ttlMs: 60_000,
     sweepMs: settings.sweepMs,
   });
-  progress(`  ${sweepLoad.completed} completed + ${sweepLoad.abandoned} abandoned logins: ${sweepLoad.before.entries} store entries, heap ${sweepLoad.before.heapUsedMb.toFixed(1)} MB after GC`);
+  progress(
+    `  ${sweepLoad.completed} completed + ${sweepLoad.abandoned} abandoned logins: ${sweepLoad.before.entries} store entries, heap ${sweepLoad.before.heapUsedMb.toFixed(1)} MB after GC`,
+  );
 
   heading('2. Login throughput: ours vs the bare engine (Redis store, interleaved rounds)');
   const profArgs = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`] : [];
   const bare = await startBenchServer(runtime, 'bare', 'bare', { ...redisEnv, BENCH_NAMESPACE: `${prefix}bare` }, profArgs);
   const ours = await startBenchServer(runtime, 'ours', 'ours', { ...redisEnv, BENCH_NAMESPACE: `${prefix}ours` }, profArgs);
   const redis = await openRedisCounter(settings.redisUrl);
-  const rounds = await throughputPhase(
-    { driver, targets: [bare, ours], ...settings, redisPid: findRedisPid(), redis },
-    progress,
-  );
+  const rounds = await throughputPhase({ driver, targets: [bare, ours], ...settings, redisPid: findRedisPid(), redis }, progress);
   await Promise.all([bare.child.stop(), ours.child.stop(), redis.close()]);
 
   heading('3a. Memory: our server, Redis store, fresh process (--expose-gc; the bench hook runs a full GC before each "after GC" sample)');
-  const memoryServer = await startBenchServer(runtime, 'ours', 'ours-memory', { ...redisEnv, BENCH_NAMESPACE: `${prefix}memory` }, ['--expose-gc']);
+  const memoryServer = await startBenchServer(runtime, 'ours', 'ours-memory', { ...redisEnv, BENCH_NAMESPACE: `${prefix}memory` }, [
+    '--expose-gc',
+  ]);
   const memory = await memoryPhase(
     driver,
     memoryServer,
@@ -97,7 +106,9 @@ async function main(): Promise<void> {
 
   heading('3b. Memory store after the sweep');
   const swept = await afterSweep(sweepServer.child, sweepLoad, progress);
-  progress(`  ${swept.entries} store entries, heap ${swept.heapUsedMb.toFixed(1)} MB after GC, RSS ${swept.rssMb.toFixed(1)} MB (was ${sweepLoad.before.rssMb.toFixed(1)} MB)`);
+  progress(
+    `  ${swept.entries} store entries, heap ${swept.heapUsedMb.toFixed(1)} MB after GC, RSS ${swept.rssMb.toFixed(1)} MB (was ${sweepLoad.before.rssMb.toFixed(1)} MB)`,
+  );
   await Promise.all([sweepServer.child.stop(), driver.stop()]);
 
   printSummary({ settings, micro, rounds, memory, sweepLoad, swept });

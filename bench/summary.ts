@@ -74,12 +74,19 @@ export function printSummary({ settings, micro, rounds, memory, sweepLoad, swept
     table(
       ['', 'entries', 'heap after GC MB', 'RSS MB'],
       [
-        [`loaded (${sweepLoad.completed} completed + ${sweepLoad.abandoned} abandoned)`, String(sweepLoad.before.entries), fixed(sweepLoad.before.heapUsedMb), fixed(sweepLoad.before.rssMb)],
+        [
+          `loaded (${sweepLoad.completed} completed + ${sweepLoad.abandoned} abandoned)`,
+          String(sweepLoad.before.entries),
+          fixed(sweepLoad.before.heapUsedMb),
+          fixed(sweepLoad.before.rssMb),
+        ],
         ['after TTLs + sweep', String(swept.entries), fixed(swept.heapUsedMb), fixed(swept.rssMb)],
       ],
     ),
   );
-  console.log(`dropped ${removed} entries; ${fixed(leftPerLogin, 2)} per completed login remain (session + uid index, grant + grant index, access token: 14 d / 1 h TTLs)`);
+  console.log(
+    `dropped ${removed} entries; ${fixed(leftPerLogin, 2)} per completed login remain (session + uid index, grant + grant index, access token: 14 d / 1 h TTLs)`,
+  );
 
   const tenK = `${last.logins.toLocaleString('en')} logins`;
   heading('SUMMARY');
@@ -87,7 +94,12 @@ export function printSummary({ settings, micro, rounds, memory, sweepLoad, swept
     table(
       ['figure', 'value', 'target', 'met?'],
       [
-        ['verifySiwe (parse + all checks + recovery)', `${fixed(micro.verifySiweUs)} µs/op`, '≤ 100 µs', `${yesNo(micro.verifySiweUs <= 100)} (absolute time: indicative only)`],
+        [
+          'verifySiwe (parse + all checks + recovery)',
+          `${fixed(micro.verifySiweUs)} µs/op`,
+          '≤ 100 µs',
+          `${yesNo(micro.verifySiweUs <= 100)} (absolute time: indicative only)`,
+        ],
         ['ethers verifyMessage (baseline, same run)', `${fixed(micro.ethersUs)} µs/op`, '', ''],
         ['verifySiwe / ethers verifyMessage', `${fixed(micro.verifySiweUs / micro.ethersUs, 3)}×`, '', ''],
         ['logins/s, bare engine', fixed(bare.perSecond), '', ''],
@@ -98,7 +110,12 @@ export function printSummary({ settings, micro, rounds, memory, sweepLoad, swept
         [`RSS at ${tenK} (after forced GC)`, `${fixed(last.rssAfterGcMb)} MB`, '≤ 120 MB', yesNo(last.rssAfterGcMb <= 120)],
         [`RSS growth ${middle.logins} → ${last.logins} (as is)`, `${fixed(growth)} MB`, '< 10 MB', yesNo(growth < 10)],
         [`RSS growth ${middle.logins} → ${last.logins} (after GC)`, `${fixed(growthAfterGc)} MB`, '< 10 MB', yesNo(growthAfterGc < 10)],
-        ['memory store entries, loaded → after sweep', `${sweepLoad.before.entries} → ${swept.entries}`, 'expired ones dropped', yesNo(removed > 0)],
+        [
+          'memory store entries, loaded → after sweep',
+          `${sweepLoad.before.entries} → ${swept.entries}`,
+          'expired ones dropped',
+          yesNo(removed > 0),
+        ],
       ],
     ),
   );

@@ -18,7 +18,11 @@ export interface ServerRuntime {
   note: string;
 }
 
-const TSX: ServerRuntime = { kind: 'tsx', entry: (name) => `bench/${name}.ts`, note: 'servers run through tsx (TypeScript loader in process)' };
+const TSX: ServerRuntime = {
+  kind: 'tsx',
+  entry: (name) => `bench/${name}.ts`,
+  note: 'servers run through tsx (TypeScript loader in process)',
+};
 
 export async function prepareServers(tempDir: string): Promise<ServerRuntime> {
   if (process.env.BENCH_RUNTIME === 'tsx') return TSX;
@@ -30,7 +34,10 @@ export async function prepareServers(tempDir: string): Promise<ServerRuntime> {
     await promisify(execFile)(process.execPath, [tsc, '-p', 'bench/tsconfig.servers.json', '--outDir', outDir]);
   } catch (error) {
     // tsc still emits on type errors (e.g. someone else's work in progress in src/).
-    const output = String((error as { stdout?: string }).stdout ?? error).split('\n').slice(0, 3).join(' | ');
+    const output = String((error as { stdout?: string }).stdout ?? error)
+      .split('\n')
+      .slice(0, 3)
+      .join(' | ');
     note += `; tsc reported: ${output}`;
   }
   const entry = (name: string) => join(outDir, 'bench', `${name}.js`);

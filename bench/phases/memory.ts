@@ -25,7 +25,14 @@ const MB = 1024 * 1024;
 async function sample(target: Target, logins: number, failed: number): Promise<MemorySample> {
   const rss = rssMb(target.child.pid);
   const { memory } = await target.child.call<GcReply>({ type: 'gc' });
-  return { logins, rssMb: rss, rssAfterGcMb: rssMb(target.child.pid), heapUsedAfterGcMb: memory.heapUsed / MB, heapTotalAfterGcMb: memory.heapTotal / MB, failed };
+  return {
+    logins,
+    rssMb: rss,
+    rssAfterGcMb: rssMb(target.child.pid),
+    heapUsedAfterGcMb: memory.heapUsed / MB,
+    heapTotalAfterGcMb: memory.heapTotal / MB,
+    failed,
+  };
 }
 
 export async function memoryPhase(

@@ -36,7 +36,13 @@ export async function loadSweepServer(
   options: { completed: number; abandoned: number; concurrency: number; ttlMs: number; sweepMs: number },
 ): Promise<SweepLoad> {
   const full = await driver.call<RoundResult>({ type: 'round', base, logins: options.completed, concurrency: options.concurrency });
-  const left = await driver.call<RoundResult>({ type: 'round', base, logins: options.abandoned, concurrency: options.concurrency, abandon: true });
+  const left = await driver.call<RoundResult>({
+    type: 'round',
+    base,
+    logins: options.abandoned,
+    concurrency: options.concurrency,
+    abandon: true,
+  });
   if (full.failed || left.failed) throw new Error(`memory-store load failed: ${full.firstError ?? left.firstError}`);
   return {
     before: await storeStats(server),

@@ -63,7 +63,9 @@ export async function throughputPhase(options: ThroughputOptions, progress: (lin
   const { driver, targets, logins, warmup, rounds, concurrency, redisPid, redis } = options;
   for (const target of targets) {
     const warm = await measuredRound(driver, target, warmup, concurrency);
-    progress(`  warm-up ${target.name}: ${warm.ok} logins, ${warm.loginsPerSecond.toFixed(0)}/s${warm.failed ? `, ${warm.failed} FAILED: ${warm.firstError}` : ''}`);
+    progress(
+      `  warm-up ${target.name}: ${warm.ok} logins, ${warm.loginsPerSecond.toFixed(0)}/s${warm.failed ? `, ${warm.failed} FAILED: ${warm.firstError}` : ''}`,
+    );
   }
   const records: RoundRecord[] = [];
   for (let round = 1; round <= rounds; round++) {

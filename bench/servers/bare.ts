@@ -17,10 +17,7 @@ import { serveBenchHooks } from './hooks.js';
 
 const { config, jwks, clients, cookieKeys } = await loadSettings();
 const store = await createStore({ redisUrl: config.redisUrl, namespace: process.env.BENCH_NAMESPACE });
-const provider = new Provider(
-  config.issuer,
-  providerConfiguration({ config, jwks, clients, cookieKeys, adapter: createAdapter(store) }),
-);
+const provider = new Provider(config.issuer, providerConfiguration({ config, jwks, clients, cookieKeys, adapter: createAdapter(store) }));
 pinOrigin(provider, config.issuer);
 resolveClientAddress(provider, config.trustProxy);
 provider.use(bareInteractionRoutes(provider, config));

@@ -77,9 +77,10 @@ export function metadataFrom(clientId: string, options: AddOptions, secret?: str
       backchannel_logout_uri: options['backchannel-logout-uri'],
       token_endpoint_auth_method: authMethod,
       response_types: responseTypes,
-      grant_types: options['response-type'] || options['refresh-tokens'] || !base.grant_types
-        ? grantTypesFor(responseTypes, Boolean(options['refresh-tokens']))
-        : base.grant_types,
+      grant_types:
+        options['response-type'] || options['refresh-tokens'] || !base.grant_types
+          ? grantTypesFor(responseTypes, Boolean(options['refresh-tokens']))
+          : base.grant_types,
       scope: options.scope,
       first_party: options['first-party'] ? true : undefined,
       resource_server: options['resource-server'] ? true : undefined,

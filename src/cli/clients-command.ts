@@ -63,17 +63,21 @@ async function add(args: string[], io: Io): Promise<void> {
   if (stored.client_secret) io.privateOut(); // it is printed below
   if (values.file) {
     const clients = await readClientsFile(values.file);
-    if (clients.some((client) => client.client_id === clientId)) throw new CommandError(`${values.file} already has a client "${clientId}"`);
+    if (clients.some((client) => client.client_id === clientId))
+      throw new CommandError(`${values.file} already has a client "${clientId}"`);
     await writeClientsFile(values.file, [...clients, stored]);
     io.out(`added "${clientId}" to ${values.file}; restart the server (with CLIENTS_FILE=${values.file}) to load it`);
   } else {
     const statics = staticClientsOf(settings);
     if (statics.clients.some((client) => client.client_id === clientId)) {
-      throw new CommandError(`"${clientId}" is a static client (${statics.source}), which would hide a stored one; choose another client_id`);
+      throw new CommandError(
+        `"${clientId}" is a static client (${statics.source}), which would hide a stored one; choose another client_id`,
+      );
     }
     const store = await ClientStore.open(settings);
     try {
-      if (await store.find(clientId)) throw new CommandError(`the store already has a client "${clientId}" (clients remove ${clientId} first)`);
+      if (await store.find(clientId))
+        throw new CommandError(`the store already has a client "${clientId}" (clients remove ${clientId} first)`);
       await store.save(stored);
     } finally {
       await store.close();
@@ -81,7 +85,8 @@ async function add(args: string[], io: Io): Promise<void> {
     io.out(`added "${clientId}" to the server's store (REDIS_URL): every server instance sees it now`);
   }
   if (values.json) io.out(JSON.stringify(stored, null, 2));
-  if (stored.client_secret) io.out(`client_secret: ${stored.client_secret}\n(shown once here; "clients show ${clientId} --show-secret" prints it again)`);
+  if (stored.client_secret)
+    io.out(`client_secret: ${stored.client_secret}\n(shown once here; "clients show ${clientId} --show-secret" prints it again)`);
 }
 
 interface Listed {
@@ -118,7 +123,13 @@ async function list(args: string[], io: Io): Promise<void> {
   const settings = await loadSettings(io.env);
   const listed = await allClients(settings, io);
   if (values.json) {
-    io.out(JSON.stringify(listed.map(({ metadata, source }) => ({ source, ...hideSecret(metadata) })), null, 2));
+    io.out(
+      JSON.stringify(
+        listed.map(({ metadata, source }) => ({ source, ...hideSecret(metadata) })),
+        null,
+        2,
+      ),
+    );
     return;
   }
   const rows = listed.map(({ metadata, source }) => [
@@ -133,7 +144,12 @@ async function list(args: string[], io: Io): Promise<void> {
 }
 
 async function show(args: string[], io: Io): Promise<void> {
-  const { values, positionals } = parseOptions({ args, options: { 'show-secret': { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseOptions({
+    args,
+    options: { 'show-secret': { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const clientId = onePositional(positionals, 'client_id');
   const settings = await loadSettings(io.env);
   const found = (await allClients(settings, io)).find(({ metadata }) => metadata.client_id === clientId);
@@ -149,14 +165,19 @@ async function remove(args: string[], io: Io): Promise<void> {
   if (values.file) {
     const clients = await readClientsFile(values.file);
     if (!clients.some((client) => client.client_id === clientId)) throw new CommandError(`${values.file} has no client "${clientId}"`);
-    await writeClientsFile(values.file, clients.filter((client) => client.client_id !== clientId));
+    await writeClientsFile(
+      values.file,
+      clients.filter((client) => client.client_id !== clientId),
+    );
     io.out(`removed "${clientId}" from ${values.file}; restart the server to unload it`);
     return;
   }
   const settings = await loadSettings(io.env);
   const statics = staticClientsOf(settings);
   if (statics.clients.some((client) => client.client_id === clientId)) {
-    throw new CommandError(`"${clientId}" is a static client (${statics.source}): remove it with --file <that file>, then restart the server`);
+    throw new CommandError(
+      `"${clientId}" is a static client (${statics.source}): remove it with --file <that file>, then restart the server`,
+    );
   }
   const store = await ClientStore.open(settings);
   try {

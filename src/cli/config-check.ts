@@ -33,7 +33,8 @@ async function checkKeys(file: string, report: Report): Promise<void> {
   const now = new Date();
   const count = (status: string) => keys.filter((key) => statusOf(key) === status).length;
   report.ok.push(`JWKS_FILE ${file}: ${count('current')} current, ${count('next')} next, ${count('retired')} retired key(s)`);
-  if (count('next') === 0) report.notes.push('no next signing key is published yet: the first "keys rotate" publishes one, the second promotes it');
+  if (count('next') === 0)
+    report.notes.push('no next signing key is published yet: the first "keys rotate" publishes one, the second promotes it');
   const expired = keys.filter((key) => isExpiredRetiree(key, now)).length;
   if (expired > 0) report.notes.push(`${expired} retired key(s) are past their time: "keys rotate" removes them`);
 }
@@ -57,7 +58,13 @@ async function checkClients(file: string, config: Config | undefined, report: Re
   }
   const store = await createStore({});
   try {
-    await createProvider({ config, jwks: await generateJwks(), clients, cookieKeys: [randomBytes(32).toString('hex')], adapter: createAdapter(store) });
+    await createProvider({
+      config,
+      jwks: await generateJwks(),
+      clients,
+      cookieKeys: [randomBytes(32).toString('hex')],
+      adapter: createAdapter(store),
+    });
     report.ok.push(`CLIENTS_FILE ${file}: ${clients.length} valid client(s): ${clients.map((client) => client.client_id).join(', ')}`);
   } finally {
     await store.close();

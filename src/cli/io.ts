@@ -40,7 +40,9 @@ export function processIo(): Io {
       try {
         makeDescriptorPrivate(1);
       } catch (error) {
-        throw new CommandError(`cannot make the file standard output goes to private (mode 0600): ${(error as Error).message}; nothing secret was written`);
+        throw new CommandError(
+          `cannot make the file standard output goes to private (mode 0600): ${(error as Error).message}; nothing secret was written`,
+        );
       }
     },
   };
@@ -59,5 +61,12 @@ async function firstLine(): Promise<string> {
 /** Left-aligned columns, for listings a person reads. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

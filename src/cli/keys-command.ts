@@ -15,7 +15,11 @@ function fileOf(option: string | undefined, io: Io): string {
 }
 
 /** Anything at the name, a dangling symlink included. */
-const exists = (file: string) => lstat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  lstat(file).then(
+    () => true,
+    () => false,
+  );
 
 const writeJwks = (file: string, jwks: StoredJwks) => writePrivateFile(file, `${JSON.stringify(jwks, null, 2)}\n`);
 
@@ -38,7 +42,11 @@ async function generate(args: string[], io: Io): Promise<void> {
 async function rotateCommand(args: string[], io: Io): Promise<void> {
   const { values } = parseOptions({ args, options: { file: { type: 'string' } }, strict: true });
   const file = fileOf(values.file, io);
-  const result = await rotate(await readStoredJwks(file), { now: new Date(), retireForSeconds: RETIRED_KEY_LIFETIME, generate: generateKey });
+  const result = await rotate(await readStoredJwks(file), {
+    now: new Date(),
+    retireForSeconds: RETIRED_KEY_LIFETIME,
+    generate: generateKey,
+  });
   await writeJwks(file, result.jwks);
   for (const change of result.changes) io.out(change);
   io.out(`wrote ${file}; restart every server instance to use it`);

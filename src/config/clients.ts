@@ -14,11 +14,7 @@ export const DEV_CLIENT: ClientMetadata = {
   client_id: 'dev-client',
   client_secret: 'dev-client-secret',
   client_name: 'siwe-idp development client',
-  redirect_uris: [
-    'http://localhost:8080/callback',
-    'http://127.0.0.1:8080/callback',
-    'https://oidcdebugger.com/debug',
-  ],
+  redirect_uris: ['http://localhost:8080/callback', 'http://127.0.0.1:8080/callback', 'https://oidcdebugger.com/debug'],
   post_logout_redirect_uris: ['http://localhost:8080/'],
   grant_types: ['authorization_code', 'refresh_token'],
   response_types: ['code'],

@@ -79,7 +79,10 @@ function parseIssuer(raw: string, production: boolean, problems: string[]): URL 
 }
 
 function parseChainIds(raw: string, problems: string[]): number[] {
-  const ids = raw.split(',').map((part) => part.trim()).filter(Boolean);
+  const ids = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const valid = ids.filter((id) => /^[1-9]\d*$/.test(id) && Number.isSafeInteger(Number(id)));
   if (ids.length === 0 || valid.length !== ids.length) {
     problems.push(`CHAIN_IDS must be a comma-separated list of EIP-155 chain ids such as "1,10,8453", got "${raw}"`);
@@ -89,7 +92,10 @@ function parseChainIds(raw: string, problems: string[]): number[] {
 
 function parseCookieKeys(raw: string | undefined, production: boolean, problems: string[]): string[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
-  const keys = raw.split(',').map((key) => key.trim()).filter(Boolean);
+  const keys = raw
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
   if (production && keys.some((key) => key.length < MIN_COOKIE_KEY_LENGTH)) {
     problems.push(`COOKIE_KEYS: every key must be at least ${MIN_COOKIE_KEY_LENGTH} characters long`);
   }
@@ -123,7 +129,8 @@ export function readConfig(env: NodeJS.ProcessEnv = processEnv()): Config {
   };
   if (production) {
     if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npx siwe-idp keys generate --out jwks.json)');
-    if (!config.cookieKeys) problems.push('COOKIE_KEYS is required with NODE_ENV=production (comma-separated random secrets, 32+ characters each)');
+    if (!config.cookieKeys)
+      problems.push('COOKIE_KEYS is required with NODE_ENV=production (comma-separated random secrets, 32+ characters each)');
     if (!config.clientsFile) problems.push('CLIENTS_FILE is required with NODE_ENV=production (a JSON array of client metadata)');
   }
   if (problems.length > 0) throw new ConfigError(problems);

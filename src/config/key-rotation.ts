@@ -117,7 +117,9 @@ export async function rotate(
     rotated.push(next);
     changes.push(`published ${alg} key ${next.kid} as the next key: the following rotation promotes it`);
     if (!promoted) {
-      changes.push(`no ${alg} key was waiting as the next key, so none was promoted: run "keys rotate" again once relying parties have refetched /jwks`);
+      changes.push(
+        `no ${alg} key was waiting as the next key, so none was promoted: run "keys rotate" again once relying parties have refetched /jwks`,
+      );
     }
   }
   const others = kept.filter((key) => !algorithms.includes(algorithmOf(key) ?? ''));

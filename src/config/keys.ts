@@ -45,7 +45,9 @@ function validateJwks(value: unknown, file: string): StoredJwks {
       : rotationProblems(key, index).map((problem) => `JWKS_FILE ${file}: ${problem}`),
   );
   if (!keys.some((key: StoredJwk) => key?.kty === 'EC' && key.crv === 'P-256' && statusOf(key) === 'current')) {
-    problems.push(`JWKS_FILE ${file} must contain a current (not "next" or "retired") EC P-256 key: ES256 is the default ID token algorithm`);
+    problems.push(
+      `JWKS_FILE ${file} must contain a current (not "next" or "retired") EC P-256 key: ES256 is the default ID token algorithm`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { keys: keys as StoredJwk[] };

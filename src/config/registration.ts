@@ -47,7 +47,9 @@ export function parseRegistration(env: NodeJS.ProcessEnv, production: boolean, p
   const initialAccessToken = optional(env.REGISTRATION_INITIAL_ACCESS_TOKEN);
   const mode = parseChoice('REGISTRATION', env.REGISTRATION, REGISTRATION_MODES, initialAccessToken ? 'token' : 'off', problems);
   if (mode === 'token' && !initialAccessToken) {
-    problems.push('REGISTRATION=token needs REGISTRATION_INITIAL_ACCESS_TOKEN (a random secret that registering clients send as a Bearer token)');
+    problems.push(
+      'REGISTRATION=token needs REGISTRATION_INITIAL_ACCESS_TOKEN (a random secret that registering clients send as a Bearer token)',
+    );
   }
   if (mode !== 'token' && initialAccessToken) {
     problems.push(`REGISTRATION_INITIAL_ACCESS_TOKEN is set but REGISTRATION is "${mode}": use REGISTRATION=token, or unset the token`);

@@ -33,7 +33,7 @@ export function deploymentWarnings(config: Config): string[] {
   }
   if (config.siweScheme === 'https' && config.trustProxy.mode === 'off') {
     warnings.push(
-      'ISSUER is https: but TRUST_PROXY is off: behind a TLS proxy every client then has the proxy\'s address, so per-address ' +
+      "ISSUER is https: but TRUST_PROXY is off: behind a TLS proxy every client then has the proxy's address, so per-address " +
         'limits count all clients together; set TRUST_PROXY to the number of proxies in front, or their addresses',
     );
   }

@@ -6,7 +6,13 @@ export function optional(raw: string | undefined): string | undefined {
 }
 
 /** One of `choices` (case-insensitive), the fallback when not given; anything else is a problem. */
-export function parseChoice<T extends string>(name: string, raw: string | undefined, choices: readonly T[], fallback: T, problems: string[]): T {
+export function parseChoice<T extends string>(
+  name: string,
+  raw: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+  problems: string[],
+): T {
   const value = optional(raw)?.toLowerCase();
   if (value === undefined) return fallback;
   if ((choices as readonly string[]).includes(value)) return value as T;

@@ -15,7 +15,8 @@ export const de: Catalogue = {
     chooseWallet: 'Wählen Sie Ihre Wallet',
     looking: 'Suche nach Wallets in diesem Browser…',
     noWallet: 'In diesem Browser wurde keine Ethereum-Wallet gefunden.',
-    noWalletHelp: 'Installieren Sie eine Wallet-Erweiterung oder -App und laden Sie die Seite neu, oder signieren Sie die Nachricht anderswo: mit einer Hardware-Wallet, einem Telefon oder auf der Kommandozeile.',
+    noWalletHelp:
+      'Installieren Sie eine Wallet-Erweiterung oder -App und laden Sie die Seite neu, oder signieren Sie die Nachricht anderswo: mit einer Hardware-Wallet, einem Telefon oder auf der Kommandozeile.',
     getWallet: 'Eine Wallet finden',
     signElsewhere: 'Anderswo signieren',
     account: 'Konto',
@@ -25,11 +26,13 @@ export const de: Catalogue = {
     sign: 'Nachricht signieren',
     otherWallet: 'Andere Wallet verwenden',
     cancel: 'Abbrechen und zur Anwendung zurückkehren',
-    noscript: 'Diese Seite braucht JavaScript, um mit einer Wallet im Browser zu sprechen. Ohne JavaScript holen Sie die Nachricht für Ihre Adresse unter {url} (JSON) und signieren sie anderswo, siehe unten.',
+    noscript:
+      'Diese Seite braucht JavaScript, um mit einer Wallet im Browser zu sprechen. Ohne JavaScript holen Sie die Nachricht für Ihre Adresse unter {url} (JSON) und signieren sie anderswo, siehe unten.',
   },
   elsewhere: {
     summary: 'Anderswo signieren: Hardware-Wallet, Telefon, Kommandozeile',
-    intro: 'Geben Sie die Adresse ein, mit der Sie signieren, und zeigen Sie die Nachricht an. Kopieren Sie sie, signieren Sie sie als persönliche Nachricht (EIP-191 personal_sign) mit einer beliebigen Wallet und fügen Sie die Signatur hier ein.',
+    intro:
+      'Geben Sie die Adresse ein, mit der Sie signieren, und zeigen Sie die Nachricht an. Kopieren Sie sie, signieren Sie sie als persönliche Nachricht (EIP-191 personal_sign) mit einer beliebigen Wallet und fügen Sie die Signatur hier ein.',
     address: 'Ihre Adresse',
     addressHelp: '0x, gefolgt von 40 Hexadezimalzeichen.',
     chain: 'Netzwerk',
@@ -50,7 +53,8 @@ export const de: Catalogue = {
     done: 'Angemeldet. Sie werden zur Anwendung zurückgebracht…',
     rejected: 'Sie haben in Ihrer Wallet abgelehnt, es wurde nichts signiert. Versuchen Sie es erneut, wann immer Sie bereit sind.',
     retry: 'Erneut versuchen',
-    pending: '{wallet} hat bereits eine offene Anfrage. Öffnen Sie Ihre Wallet, beantworten oder schließen Sie sie und versuchen Sie es erneut.',
+    pending:
+      '{wallet} hat bereits eine offene Anfrage. Öffnen Sie Ihre Wallet, beantworten oder schließen Sie sie und versuchen Sie es erneut.',
     wrongChain: 'Ihre Wallet ist mit {chain} verbunden, das diese Anmeldung nicht annimmt. Angenommen werden: {chains}.',
     switchTo: 'Zu {chain} wechseln',
     switching: '{wallet} wird gebeten, zu {chain} zu wechseln…',
@@ -58,7 +62,8 @@ export const de: Catalogue = {
     accountChanged: 'Ihre Wallet hat zum Konto {address} gewechselt; die Nachricht ist aktualisiert.',
     chainChanged: 'Ihre Wallet hat zu {chain} gewechselt; die Nachricht ist aktualisiert.',
     noAccount: 'Ihre Wallet hat kein Konto mit dieser Seite verbunden. Wählen Sie eine Wallet, um sich erneut zu verbinden.',
-    hintMissing: 'Die Anwendung hat das Konto {address} vorgeschlagen, das Ihre Wallet nicht angeboten hat. Wechseln Sie das Konto in Ihrer Wallet oder melden Sie sich mit diesem an.',
+    hintMissing:
+      'Die Anwendung hat das Konto {address} vorgeschlagen, das Ihre Wallet nicht angeboten hat. Wechseln Sie das Konto in Ihrer Wallet oder melden Sie sich mit diesem an.',
     refused: 'Die Anmeldung wurde abgelehnt: {description}',
     reference: 'Referenz: {reference}',
     walletError: 'Ihre Wallet meldet ein Problem: {description}',

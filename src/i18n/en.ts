@@ -17,7 +17,8 @@ export const en = {
     chooseWallet: 'Choose your wallet',
     looking: 'Looking for wallets in this browser…',
     noWallet: 'No Ethereum wallet was found in this browser.',
-    noWalletHelp: 'Install a wallet extension or app and reload this page, or sign the message with a wallet elsewhere: a hardware wallet, a phone, or the command line.',
+    noWalletHelp:
+      'Install a wallet extension or app and reload this page, or sign the message with a wallet elsewhere: a hardware wallet, a phone, or the command line.',
     getWallet: 'Find a wallet',
     signElsewhere: 'Sign elsewhere',
     account: 'Account',
@@ -27,11 +28,13 @@ export const en = {
     sign: 'Sign the message',
     otherWallet: 'Use another wallet',
     cancel: 'Cancel and return to the application',
-    noscript: 'This page needs JavaScript to talk to a wallet in your browser. Without it, get the message for your address from {url} (JSON) and sign it elsewhere, below.',
+    noscript:
+      'This page needs JavaScript to talk to a wallet in your browser. Without it, get the message for your address from {url} (JSON) and sign it elsewhere, below.',
   },
   elsewhere: {
     summary: 'Sign elsewhere: hardware wallet, phone, command line',
-    intro: 'Enter the address you will sign with and show the message. Copy it, sign it as a personal message (EIP-191 personal_sign) with any wallet, then paste the signature here.',
+    intro:
+      'Enter the address you will sign with and show the message. Copy it, sign it as a personal message (EIP-191 personal_sign) with any wallet, then paste the signature here.',
     address: 'Your address',
     addressHelp: '0x followed by 40 hexadecimal characters.',
     chain: 'Network',
@@ -60,7 +63,8 @@ export const en = {
     accountChanged: 'Your wallet changed to the account {address}; the message is updated.',
     chainChanged: 'Your wallet changed to {chain}; the message is updated.',
     noAccount: 'Your wallet has no account connected to this page. Choose a wallet to connect again.',
-    hintMissing: 'The application suggested the account {address}, which your wallet did not offer. Switch accounts in your wallet, or sign in with this one.',
+    hintMissing:
+      'The application suggested the account {address}, which your wallet did not offer. Switch accounts in your wallet, or sign in with this one.',
     refused: 'The sign-in was refused: {description}',
     reference: 'Reference: {reference}',
     walletError: 'Your wallet reported a problem: {description}',

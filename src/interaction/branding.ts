@@ -19,7 +19,11 @@ const webUrl = (value: string | undefined) => (value && /^https?:\/\//i.test(val
 
 function monogramOf(name: string, clientId: string): Branding['monogram'] {
   const words = name.split(/[\s\-_.]+/u).filter((word) => /^\p{L}|^\p{N}/u.test(word));
-  const letters = words.slice(0, 2).map((word) => [...word][0]!.toLocaleUpperCase()).join('') || '?';
+  const letters =
+    words
+      .slice(0, 2)
+      .map((word) => [...word][0]!.toLocaleUpperCase())
+      .join('') || '?';
   return { letters, tone: createHash('sha256').update(clientId).digest()[0]! % 8 };
 }
 
@@ -27,7 +31,11 @@ export async function brandingFor(view: InteractionView, logos: ClientLogos): Pr
   const { client } = view;
   const name = client.client_name || client.client_id || '';
   const links: Branding['links'] = [];
-  for (const [text, href] of [['website', client.client_uri], ['privacy', client.policy_uri], ['terms', client.tos_uri]] as const) {
+  for (const [text, href] of [
+    ['website', client.client_uri],
+    ['privacy', client.policy_uri],
+    ['terms', client.tos_uri],
+  ] as const) {
     const url = webUrl(href);
     if (url) links.push({ text, href: url });
   }

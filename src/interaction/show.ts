@@ -31,7 +31,12 @@ export function show({ provider, config, nonceKey, logos }: InteractionDeps) {
     if (view.prompt === 'login') {
       await renderPage(ctx, 'login', { ...common, interaction: view, siwe: view.siwe, domain: config.siweDomain, chainNames: CHAIN_NAMES });
     } else {
-      await renderPage(ctx, 'consent', { ...common, account: view.account, scopes: view.scopes, claims: claimsOf(view.scopes, interaction) });
+      await renderPage(ctx, 'consent', {
+        ...common,
+        account: view.account,
+        scopes: view.scopes,
+        claims: claimsOf(view.scopes, interaction),
+      });
     }
   };
 }

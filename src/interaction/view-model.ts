@@ -39,7 +39,11 @@ function addressHint(hint: unknown): string | null {
 
 /** EIP-4361 statements allow only RFC 3986 reserved and unreserved characters and spaces: drop the rest. */
 function statementFor(clientName: string): string {
-  const safe = [...clientName].filter((char) => isReservedOrUnreserved(char, true)).join('').trim().slice(0, 80);
+  const safe = [...clientName]
+    .filter((char) => isReservedOrUnreserved(char, true))
+    .join('')
+    .trim()
+    .slice(0, 80);
   return safe ? `Sign in to ${safe}.` : 'Sign in.';
 }
 
@@ -72,7 +76,9 @@ export function interactionView(loaded: Loaded, siwe: SiweFields | null): Intera
       policy_uri: client.policyUri,
       tos_uri: client.tosUri,
     },
-    scopes: String(interaction.params.scope ?? '').split(' ').filter(Boolean),
+    scopes: String(interaction.params.scope ?? '')
+      .split(' ')
+      .filter(Boolean),
     account: interaction.session?.accountId ?? null,
     loginHint: addressHint(interaction.params.login_hint),
     siwe,

@@ -37,7 +37,12 @@ export function accountFinder(chainOfSession?: ChainOfSession): FindAccount {
     return {
       accountId,
       claims: async (_use, scope): Promise<AccountClaims> => {
-        if (!String(scope ?? '').split(' ').includes(ETHEREUM_SCOPE)) return { sub: accountId };
+        if (
+          !String(scope ?? '')
+            .split(' ')
+            .includes(ETHEREUM_SCOPE)
+        )
+          return { sub: accountId };
         const chainId = parsed.chainId ?? (await chainOf(ctx, accountId, token as TokenLike | undefined, chainOfSession));
         return {
           sub: accountId,

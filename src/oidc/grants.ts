@@ -21,7 +21,7 @@ export function addMissing(grant: Grant, details: PromptDetail['details']): void
 }
 
 function isFirstParty(ctx: KoaContextWithOIDC): boolean {
-  return ctx.oidc.client?.['first_party'] === true;
+  return ctx.oidc.client?.first_party === true;
 }
 
 /**

@@ -24,7 +24,9 @@ export class SpecialUseAddressError extends Error {
   readonly code = 'ERR_SPECIAL_USE_ADDRESS';
 
   constructor(hostname: string, address: string) {
-    super(`${hostname} is at the special-use address ${address} (loopback, private or reserved); add it to PRIVATE_NETWORK_HOSTS to allow it`);
+    super(
+      `${hostname} is at the special-use address ${address} (loopback, private or reserved); add it to PRIVATE_NETWORK_HOSTS to allow it`,
+    );
     this.name = 'SpecialUseAddressError';
   }
 }

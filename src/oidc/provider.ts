@@ -67,7 +67,9 @@ function extraMetadataValidator(config: Config) {
 export function providerConfiguration(options: ProviderOptions): Configuration {
   const { config, jwks, clients, cookieKeys, store } = options;
   return {
-    adapter: store ? withClientIndex(withRegisteredClientLifetime(options.adapter, store, config.registration.clientTtl), store) : options.adapter,
+    adapter: store
+      ? withClientIndex(withRegisteredClientLifetime(options.adapter, store, config.registration.clientTtl), store)
+      : options.adapter,
     clients,
     jwks: jwks as Configuration['jwks'],
     findAccount: accountFinder(store ? (sessionUid) => chainOfSession(store, sessionUid) : undefined),

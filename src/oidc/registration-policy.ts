@@ -84,7 +84,11 @@ function checkFetched(metadata: Metadata, property: string, privateNetworkHosts:
  * Runs inside oidc-provider's extraClientMetadata validator, so creation and
  * RFC 7592 updates are both covered.
  */
-export function checkSelfAssertedMetadata(metadata: Metadata, mode: RegistrationConfig['mode'], privateNetworkHosts: readonly string[]): void {
+export function checkSelfAssertedMetadata(
+  metadata: Metadata,
+  mode: RegistrationConfig['mode'],
+  privateNetworkHosts: readonly string[],
+): void {
   if (metadata.first_party !== undefined && metadata.first_party !== false) {
     throw new errors.InvalidClientMetadata('first_party cannot be registered: first-party clients are configured by the operator');
   }

@@ -27,7 +27,8 @@ export function registrationRateLimit(store: Store, limit: RateLimit, routes: Ro
       return;
     }
     if (count <= limit.max) return next();
-    if (count === limit.max + 1) log.warn('registration rate limit reached', { ip: ctx.ip, max: limit.max, windowSeconds: limit.windowSeconds });
+    if (count === limit.max + 1)
+      log.warn('registration rate limit reached', { ip: ctx.ip, max: limit.max, windowSeconds: limit.windowSeconds });
     ctx.status = 429;
     // The window started at this address's first registration; its length bounds the wait.
     ctx.set('Retry-After', String(limit.windowSeconds));

@@ -72,8 +72,7 @@ function checkNonce(value: string, label: string): void {
   if (value.length < 8) malformed(`${label} must be at least 8 characters`);
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    const alphanumeric =
-      (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+    const alphanumeric = (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
     if (!alphanumeric) malformed(`${label} must be ASCII letters and digits only`);
   }
 }

@@ -30,9 +30,22 @@ export function parseRfc3339(value: string): number | undefined {
   const minute = digits(value, 14, 2);
   const second = digits(value, 17, 2);
   if (
-    year < 0 || value[4] !== '-' || month < 1 || month > 12 || value[7] !== '-' || day < 1 ||
-    day > daysInMonth(year, month) || (value[10] !== 'T' && value[10] !== 't') || hour < 0 || hour > 23 ||
-    value[13] !== ':' || minute < 0 || minute > 59 || value[16] !== ':' || second < 0 || second > 60
+    year < 0 ||
+    value[4] !== '-' ||
+    month < 1 ||
+    month > 12 ||
+    value[7] !== '-' ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    (value[10] !== 'T' && value[10] !== 't') ||
+    hour < 0 ||
+    hour > 23 ||
+    value[13] !== ':' ||
+    minute < 0 ||
+    minute > 59 ||
+    value[16] !== ':' ||
+    second < 0 ||
+    second > 60
   ) {
     return undefined;
   }

@@ -163,11 +163,7 @@ export class RedisStore implements Store {
       await Promise.all(
         ttl === undefined
           ? [this.#client.sAdd(redisKey, member), this.#client.persist(redisKey)]
-          : [
-              this.#client.sAdd(redisKey, member),
-              this.#client.pExpire(redisKey, ttl, 'NX'),
-              this.#client.pExpire(redisKey, ttl, 'GT'),
-            ],
+          : [this.#client.sAdd(redisKey, member), this.#client.pExpire(redisKey, ttl, 'NX'), this.#client.pExpire(redisKey, ttl, 'GT')],
       );
     });
   }
@@ -199,7 +195,6 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     await this.#guard('close', () => this.#adapter.disconnect(!this.#client.isReady));
   }
-
 
   /**
    * Every operation fails as StoreUnavailableError: at once while disconnected

@@ -11,9 +11,7 @@ export function describeRedisUrl(url: string): { safeUrl: string; scrub: (text: 
     // No cause: Node's ERR_INVALID_URL carries the whole input, credentials included.
     throw new TypeError('the redis url is not a valid URL');
   }
-  const secrets = [parsed.password, parsed.username]
-    .filter((secret) => secret !== '')
-    .flatMap((secret) => [secret, safeDecode(secret)]);
+  const secrets = [parsed.password, parsed.username].filter((secret) => secret !== '').flatMap((secret) => [secret, safeDecode(secret)]);
   parsed.username = '';
   parsed.password = '';
   return {

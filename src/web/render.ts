@@ -49,9 +49,13 @@ export function scriptJson(value: unknown): string {
  */
 export async function renderPage(ctx: Context, view: string, locals: Record<string, unknown>, status = 200): Promise<void> {
   const { lang, t, texts } = translator(localeFor(ctx, locals.uiLocales));
-  const html = await ejs.renderFile(`${VIEWS_DIR}${view}.ejs`, { ...locals, lang, t, texts, json: scriptJson }, {
-    cache: cacheTemplates,
-  });
+  const html = await ejs.renderFile(
+    `${VIEWS_DIR}${view}.ejs`,
+    { ...locals, lang, t, texts, json: scriptJson },
+    {
+      cache: cacheTemplates,
+    },
+  );
   setPageHeaders(ctx);
   ctx.set('Content-Language', lang);
   ctx.type = 'html';

@@ -8,7 +8,11 @@ import { extname } from 'node:path';
 import type { Context, Next } from 'koa';
 import { VIEWS_DIR } from './render.js';
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
 
 interface Asset {
   body: Buffer;

@@ -33,7 +33,15 @@ for (const backend of BACKENDS) {
       assert.deepEqual(body.code_challenge_methods_supported, ['S256']);
       assert.deepEqual(body.id_token_signing_alg_values_supported, ['ES256', 'RS256']);
       assert.deepEqual(body.ui_locales_supported, ['en', 'de']);
-      for (const endpoint of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'revocation_endpoint', 'introspection_endpoint', 'end_session_endpoint']) {
+      for (const endpoint of [
+        'authorization_endpoint',
+        'token_endpoint',
+        'userinfo_endpoint',
+        'jwks_uri',
+        'revocation_endpoint',
+        'introspection_endpoint',
+        'end_session_endpoint',
+      ]) {
         assert.ok(String(body[endpoint]).startsWith(server.issuer), `${endpoint} is served`);
       }
     });
@@ -53,7 +61,10 @@ for (const backend of BACKENDS) {
       assert.equal(token.body.token_type, 'Bearer');
       assert.ok(token.body.refresh_token, 'offline_access with prompt=consent yields a refresh token');
 
-      const { payload, protectedHeader } = await jwtVerify(token.body.id_token, jwks, { issuer: server.issuer, audience: FIRST_PARTY.client_id });
+      const { payload, protectedHeader } = await jwtVerify(token.body.id_token, jwks, {
+        issuer: server.issuer,
+        audience: FIRST_PARTY.client_id,
+      });
       assert.equal(protectedHeader.alg, 'ES256');
       assert.equal(payload.sub, wallet.address);
       assert.match(payload.sub!, /^0x[0-9a-fA-F]{40}$/);
@@ -98,14 +109,17 @@ for (const backend of BACKENDS) {
       const wallet = Wallet.createRandom();
       const request = newAuthRequest(THIRD_PARTY.client_id);
       const callback = await walletLogin(fresh, wallet, request);
-      const token = await fresh.post('/token').type('form').send({
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code'),
-        redirect_uri: RP_REDIRECT,
-        code_verifier: request.codeVerifier,
-        client_id: THIRD_PARTY.client_id,
-        client_secret: THIRD_PARTY.client_secret,
-      });
+      const token = await fresh
+        .post('/token')
+        .type('form')
+        .send({
+          grant_type: 'authorization_code',
+          code: callback.searchParams.get('code'),
+          redirect_uri: RP_REDIRECT,
+          code_verifier: request.codeVerifier,
+          client_id: THIRD_PARTY.client_id,
+          client_secret: THIRD_PARTY.client_secret,
+        });
       assert.equal(token.status, 200, token.text);
       const { payload } = await jwtVerify(token.body.id_token, jwks, { issuer: server.issuer, audience: THIRD_PARTY.client_id });
       assert.equal(payload.sub, wallet.address);
@@ -118,14 +132,20 @@ for (const backend of BACKENDS) {
       const callback = await walletLogin(fresh, wallet, request);
       const token = await exchangeCode(fresh, RS256_CLIENT, callback, request);
       assert.equal(token.status, 200, token.text);
-      const { payload, protectedHeader } = await jwtVerify(token.body.id_token, jwks, { issuer: server.issuer, audience: RS256_CLIENT.client_id, algorithms: ['RS256'] });
+      const { payload, protectedHeader } = await jwtVerify(token.body.id_token, jwks, {
+        issuer: server.issuer,
+        audience: RS256_CLIENT.client_id,
+        algorithms: ['RS256'],
+      });
       assert.equal(protectedHeader.alg, 'RS256');
       assert.equal(payload.sub, wallet.address);
     });
 
     it('requires PKCE from a public client and checks the verifier', async () => {
       const fresh = supertest.agent(server.issuer);
-      const withoutPkce = await fresh.get(`/auth?client_id=${PUBLIC_CLIENT.client_id}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(RP_REDIRECT)}`).redirects(0);
+      const withoutPkce = await fresh
+        .get(`/auth?client_id=${PUBLIC_CLIENT.client_id}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(RP_REDIRECT)}`)
+        .redirects(0);
       const location = new URL(withoutPkce.headers.location!);
       assert.equal(location.searchParams.get('error'), 'invalid_request');
       assert.match(location.searchParams.get('error_description') ?? '', /PKCE/);
@@ -134,14 +154,25 @@ for (const backend of BACKENDS) {
       const request = newAuthRequest(PUBLIC_CLIENT.client_id);
       const callback = await walletLogin(fresh, wallet, request);
       const code = callback.searchParams.get('code');
-      const wrong = await fresh.post('/token').type('form').send({ grant_type: 'authorization_code', code, redirect_uri: RP_REDIRECT, client_id: PUBLIC_CLIENT.client_id, code_verifier: 'x'.repeat(43) });
+      const wrong = await fresh
+        .post('/token')
+        .type('form')
+        .send({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: RP_REDIRECT,
+          client_id: PUBLIC_CLIENT.client_id,
+          code_verifier: 'x'.repeat(43),
+        });
       assert.equal(wrong.status, 400);
       assert.equal(wrong.body.error, 'invalid_grant');
     });
 
     it('rejects an unregistered redirect_uri without redirecting to it', async () => {
       const response = await supertest(server.issuer)
-        .get(`/auth?client_id=${FIRST_PARTY.client_id}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:9999/callback/evil')}`)
+        .get(
+          `/auth?client_id=${FIRST_PARTY.client_id}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:9999/callback/evil')}`,
+        )
         .redirects(0);
       assert.equal(response.status, 400);
       assert.match(response.headers['content-type'] ?? '', /html/);
@@ -155,7 +186,9 @@ for (const backend of BACKENDS) {
       const request = newAuthRequest(FIRST_PARTY.client_id);
       const callback = await walletLogin(fresh, wallet, request);
       const token = await exchangeCode(fresh, FIRST_PARTY, callback, request);
-      const page = await fresh.get(`/session/end?id_token_hint=${token.body.id_token}&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:9999/bye')}`);
+      const page = await fresh.get(
+        `/session/end?id_token_hint=${token.body.id_token}&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:9999/bye')}`,
+      );
       assert.equal(page.status, 200);
       assert.match(page.text, /Sign out/);
       const xsrf = /name="xsrf" value="([^"]+)"/.exec(page.text)?.[1];
@@ -164,7 +197,11 @@ for (const backend of BACKENDS) {
       assert.equal(done.status, 303);
       assert.equal(done.headers.location, 'http://127.0.0.1:9999/bye');
       // The session is gone: a new authorization asks for a wallet again.
-      const again = await fresh.get(`/auth?client_id=${FIRST_PARTY.client_id}&response_type=code&scope=openid&prompt=none&redirect_uri=${encodeURIComponent(RP_REDIRECT)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`).redirects(0);
+      const again = await fresh
+        .get(
+          `/auth?client_id=${FIRST_PARTY.client_id}&response_type=code&scope=openid&prompt=none&redirect_uri=${encodeURIComponent(RP_REDIRECT)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+        )
+        .redirects(0);
       assert.equal(new URL(again.headers.location!).searchParams.get('error'), 'login_required');
     });
   });

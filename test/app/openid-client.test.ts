@@ -48,7 +48,11 @@ for (const backend of BACKENDS) {
       const wallet = Wallet.createRandom() as unknown as Wallet;
       const callback = await browserLogin(server, url, wallet);
 
-      const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce });
+      const tokens = await oidc.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: codeVerifier,
+        expectedState: state,
+        expectedNonce: nonce,
+      });
       const claims = tokens.claims();
       assert.ok(claims);
       assert.equal(claims.sub, wallet.address);

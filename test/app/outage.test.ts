@@ -9,7 +9,16 @@ import type { ChildProcess } from 'node:child_process';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
 import { FIRST_PARTY, RP_REDIRECT } from '../support/test-clients.js';
-import { authorizeUrl, exchangeCode, getInteraction, messageFor, newAuthRequest, postLogin, startInteraction, walletLogin } from '../support/flow.js';
+import {
+  authorizeUrl,
+  exchangeCode,
+  getInteraction,
+  messageFor,
+  newAuthRequest,
+  postLogin,
+  startInteraction,
+  walletLogin,
+} from '../support/flow.js';
 import { freePort, kill, startRedis } from '../support/redis-server.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { sleep } from '../support/storage-backends.js';
@@ -59,7 +68,12 @@ describe('Redis outage under the running server', function () {
     assert.ok(ready.ms < FAST_MS, `readyz took ${ready.ms} ms`);
     assert.equal((await supertest(server.issuer).get('/healthz')).status, 200, 'the process itself is alive');
 
-    const authorize = await timed(() => supertest.agent(server.issuer).get(authorizeUrl(newAuthRequest(FIRST_PARTY.client_id))).redirects(0));
+    const authorize = await timed(() =>
+      supertest
+        .agent(server.issuer)
+        .get(authorizeUrl(newAuthRequest(FIRST_PARTY.client_id)))
+        .redirects(0),
+    );
     assert.ok(authorize.ms < FAST_MS, `authorize took ${authorize.ms} ms`);
     assert.equal(authorize.value.status, 303, authorize.value.text);
     const toRp = new URL(authorize.value.headers.location!);

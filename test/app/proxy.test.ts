@@ -40,7 +40,11 @@ describe('behind a TLS-terminating proxy', () => {
     const wallet = Wallet.createRandom();
     const message = messageFor(view.body, wallet.address);
     const login = await proxied(
-      supertest(direct).post(`/interaction/${uid}/login`).set('Accept', 'application/json').set('Cookie', cookieHeader).send({ message, signature: await wallet.signMessage(message) }),
+      supertest(direct)
+        .post(`/interaction/${uid}/login`)
+        .set('Accept', 'application/json')
+        .set('Cookie', cookieHeader)
+        .send({ message, signature: await wallet.signMessage(message) }),
     );
     assert.equal(login.status, 200, login.text);
     assert.equal(login.body.redirectTo, `https://id.example.test/auth/${uid}`);
@@ -51,7 +55,11 @@ describe('behind a TLS-terminating proxy', () => {
     try {
       const port = (plain.server.address() as { port: number }).port;
       const forged = (request: supertest.Test) => request.set('X-Forwarded-Proto', 'http').set('X-Forwarded-Host', 'evil.example');
-      const start = await forged(supertest(`http://127.0.0.1:${port}`).get(authorizeUrl(newAuthRequest(FIRST_PARTY.client_id))).redirects(0));
+      const start = await forged(
+        supertest(`http://127.0.0.1:${port}`)
+          .get(authorizeUrl(newAuthRequest(FIRST_PARTY.client_id)))
+          .redirects(0),
+      );
       const cookies = ([] as string[]).concat(start.headers['set-cookie'] ?? []);
       assert.ok(cookies.length > 0 && cookies.every((cookie) => /;\s*secure/i.test(cookie)), cookies.join('\n'));
       const discovery = await forged(supertest(`http://127.0.0.1:${port}`).get('/.well-known/openid-configuration'));

@@ -8,7 +8,16 @@ import { Wallet } from 'ethers';
 import supertest from 'supertest';
 import { generateJwks } from '../../src/config/keys.js';
 import { FIRST_PARTY, RP_REDIRECT } from '../support/test-clients.js';
-import { authorizeUrl, basicAuth, follow, getInteraction, messageFor, newAuthRequest, startInteraction, walletLogin } from '../support/flow.js';
+import {
+  authorizeUrl,
+  basicAuth,
+  follow,
+  getInteraction,
+  messageFor,
+  newAuthRequest,
+  startInteraction,
+  walletLogin,
+} from '../support/flow.js';
 import { BACKENDS, newNamespace, startServer, type Backend, type TestServer } from '../support/server.js';
 
 const basic = basicAuth(FIRST_PARTY);
@@ -56,7 +65,11 @@ for (const backend of BACKENDS) {
       const signature = await wallet.signMessage(message);
       const cookie = cookieHeader(agent, a, `/interaction/${uid}/login`);
       const post = (server: TestServer) =>
-        supertest(direct(server)).post(`/interaction/${uid}/login`).set('Cookie', cookie).set('Accept', 'application/json').send({ message, signature });
+        supertest(direct(server))
+          .post(`/interaction/${uid}/login`)
+          .set('Cookie', cookie)
+          .set('Accept', 'application/json')
+          .send({ message, signature });
       const results = await Promise.all([post(a), post(b), post(a), post(b)]);
       const statuses = results.map((r) => r.status).sort();
       assert.deepEqual(statuses, [200, 400, 400, 400], JSON.stringify(results.map((r) => r.body)));
@@ -93,14 +106,15 @@ for (const backend of BACKENDS) {
       const agent = supertest.agent(a.issuer);
       const request = newAuthRequest(FIRST_PARTY.client_id);
       const callback = await walletLogin(agent, Wallet.createRandom(), request);
-      const form = { grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: RP_REDIRECT, code_verifier: request.codeVerifier };
+      const form = {
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code'),
+        redirect_uri: RP_REDIRECT,
+        code_verifier: request.codeVerifier,
+      };
       const first = await supertest(a.issuer).post('/token').set('Authorization', basic).type('form').send(form);
       assert.equal(first.status, 200);
-      const replay = await supertest(direct(b))
-        .post('/token')
-        .set('Authorization', basic)
-        .type('form')
-        .send(form);
+      const replay = await supertest(direct(b)).post('/token').set('Authorization', basic).type('form').send(form);
       assert.equal(replay.status, 400);
       assert.equal(replay.body.error, 'invalid_grant');
       const userinfo = await supertest(a.issuer).get('/me').set('Authorization', `Bearer ${first.body.access_token}`);

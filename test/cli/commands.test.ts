@@ -39,7 +39,16 @@ describe('siwe-idp command-line tool', function () {
   it('prints its usage', async () => {
     const { code, stdout } = await cli(['--help']);
     assert.equal(code, 0);
-    for (const command of ['clients add', 'clients list', 'clients show', 'clients remove', 'keys generate', 'keys rotate', 'keys list', 'config check']) {
+    for (const command of [
+      'clients add',
+      'clients list',
+      'clients show',
+      'clients remove',
+      'keys generate',
+      'keys rotate',
+      'keys list',
+      'config check',
+    ]) {
       assert.ok(stdout.includes(command), command);
     }
   });
@@ -60,8 +69,21 @@ describe('siwe-idp command-line tool', function () {
   it('clients add --file writes a client the server loads from CLIENTS_FILE', async () => {
     const file = join(dir, 'clients.json');
     const added = await cli([
-      'clients', 'add', 'my-app', '--file', file, '--name', 'My App', '--redirect-uri', 'https://my-app.example/callback',
-      '--scope', 'openid ethereum', '--first-party', '--refresh-tokens', '--logo-uri', 'https://my-app.example/logo.png',
+      'clients',
+      'add',
+      'my-app',
+      '--file',
+      file,
+      '--name',
+      'My App',
+      '--redirect-uri',
+      'https://my-app.example/callback',
+      '--scope',
+      'openid ethereum',
+      '--first-party',
+      '--refresh-tokens',
+      '--logo-uri',
+      'https://my-app.example/logo.png',
     ]);
     assert.equal(added.code, 0, added.stderr);
     const secret = /client_secret: (\S+)/.exec(added.stdout)?.[1];
@@ -81,7 +103,7 @@ describe('siwe-idp command-line tool', function () {
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), []);
   });
 
-  it('clients add refuses invalid metadata with oidc-provider\'s reason', async () => {
+  it("clients add refuses invalid metadata with oidc-provider's reason", async () => {
     const { code, stderr } = await cli(['clients', 'add', 'bad', '--file', join(dir, 'bad.json'), '--redirect-uri', 'not a url']);
     assert.equal(code, 1);
     assert.match(stderr, /redirect_uris/);
@@ -91,7 +113,10 @@ describe('siwe-idp command-line tool', function () {
     const jwks = join(dir, 'jwks.json');
     assert.equal((await cli(['keys', 'generate', '--out', jwks])).code, 0);
     const clients = join(dir, 'good-clients.json');
-    writeFileSync(clients, JSON.stringify([{ client_id: 'app', client_secret: 's'.repeat(40), redirect_uris: ['https://app.example/cb'] }]));
+    writeFileSync(
+      clients,
+      JSON.stringify([{ client_id: 'app', client_secret: 's'.repeat(40), redirect_uris: ['https://app.example/cb'] }]),
+    );
     const good = await cli(['config', 'check'], { JWKS_FILE: jwks, CLIENTS_FILE: clients });
     assert.equal(good.code, 0, good.stderr);
     assert.match(good.stdout, /configuration ok/);
@@ -168,7 +193,7 @@ describe('siwe-idp clients, against the Redis of a running server', function () 
     assert.doesNotMatch(listedAfter.stdout, /^cli-app/m);
   });
 
-  it('clients list skips an id in the store\'s client index whose record is gone, and drops it from the index', async () => {
+  it("clients list skips an id in the store's client index whose record is gone, and drops it from the index", async () => {
     const store = await createStore({ redisUrl });
     try {
       await store.addToSet(CLIENT_INDEX_KEY, 'ghost-app', Number.POSITIVE_INFINITY);

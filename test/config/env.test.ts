@@ -58,20 +58,35 @@ describe('configuration', () => {
 
   it('in production accepts http on loopback hosts', () => {
     for (const host of ['localhost', '127.0.0.1', '[::1]']) {
-      const problems = problemsOf({ NODE_ENV: 'production', ISSUER: `http://${host}:3000`, JWKS_FILE: 'x', COOKIE_KEYS: 'k'.repeat(32), CLIENTS_FILE: 'y' });
+      const problems = problemsOf({
+        NODE_ENV: 'production',
+        ISSUER: `http://${host}:3000`,
+        JWKS_FILE: 'x',
+        COOKIE_KEYS: 'k'.repeat(32),
+        CLIENTS_FILE: 'y',
+      });
       assert.deepEqual(problems, [], host);
     }
   });
 
   it('refuses short cookie keys in production', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', ISSUER: 'https://id.example.com', JWKS_FILE: 'x', COOKIE_KEYS: 'short', CLIENTS_FILE: 'y' });
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      ISSUER: 'https://id.example.com',
+      JWKS_FILE: 'x',
+      COOKIE_KEYS: 'short',
+      CLIENTS_FILE: 'y',
+    });
     assert.match(problems.join('\n'), /COOKIE_KEYS: every key must be at least 32/);
   });
 
   it('generates keys, cookie keys and the dev client in development, with warnings', async () => {
     const settings = await loadSettings({});
     assert.equal(settings.clients[0]?.client_id, 'dev-client');
-    assert.deepEqual(settings.jwks.keys.map((key) => key.alg), ['ES256', 'RS256']);
+    assert.deepEqual(
+      settings.jwks.keys.map((key) => key.alg),
+      ['ES256', 'RS256'],
+    );
     assert.ok(settings.jwks.keys.every((key) => typeof key.d === 'string' && key.kid));
     assert.equal(settings.cookieKeys.length, 1);
     const warnings = settings.warnings.join('\n');

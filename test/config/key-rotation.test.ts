@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as oidc from 'openid-client';
-import { ConfigError } from '../../src/config/config-error.js';
+import type { ConfigError } from '../../src/config/config-error.js';
 import { generateJwks, generateKey, generateRotatingJwks, loadJwks } from '../../src/config/keys.js';
 import { providerKeys, rotate, statusOf, type StoredJwks } from '../../src/config/key-rotation.js';
 import { RETIRED_KEY_LIFETIME } from '../../src/oidc/lifetimes.js';
@@ -66,7 +66,10 @@ describe('key rotation: the rotation step', () => {
   it('oidc-provider gets current keys first and the others as verify-only, without our members', async () => {
     const { jwks } = await rotate(await generateRotatingJwks(), options(new Date()));
     const keys = providerKeys(jwks.keys);
-    assert.deepEqual(keys.slice(0, 2).map((key) => key.key_ops), [undefined, undefined]);
+    assert.deepEqual(
+      keys.slice(0, 2).map((key) => key.key_ops),
+      [undefined, undefined],
+    );
     assert.ok(keys.slice(2).every((key) => key.key_ops?.length === 1 && key.key_ops[0] === 'verify'));
     assert.ok(keys.every((key) => !('status' in key) && !('retired_until' in key)));
   });
@@ -135,7 +138,10 @@ describe('key rotation with the command-line tool and a restarted server', funct
 
     const after = await idToken(second.config);
     assert.equal(decodeProtectedHeader(after).kid, next, 'the promoted key signs now');
-    assert.ok(first.jwks.keys.some((key) => key.kid === next), '…and it was in /jwks before it signed anything');
+    assert.ok(
+      first.jwks.keys.some((key) => key.kid === next),
+      '…and it was in /jwks before it signed anything',
+    );
     await jwtVerify(after, jwks, { issuer: server!.issuer, audience: BASIC.client_id });
   });
 

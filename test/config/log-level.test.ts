@@ -9,14 +9,17 @@ const SRC = new URL('../../src/', import.meta.url).pathname;
 
 async function sources(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? sources(join(dir, entry.name)) : [join(dir, entry.name)])));
+  const nested = await Promise.all(
+    entries.map((entry) => (entry.isDirectory() ? sources(join(dir, entry.name)) : [join(dir, entry.name)])),
+  );
   return nested.flat().filter((file) => file.endsWith('.ts'));
 }
 
 describe('LOG_LEVEL and where the environment is read', () => {
   it('defaults to info, accepts info, warn, error and silent, and refuses anything else', () => {
     assert.equal(readConfig({}).logLevel, 'info');
-    for (const level of ['info', 'warn', 'error', 'silent', 'WARN']) assert.equal(readConfig({ LOG_LEVEL: level }).logLevel, level.toLowerCase());
+    for (const level of ['info', 'warn', 'error', 'silent', 'WARN'])
+      assert.equal(readConfig({ LOG_LEVEL: level }).logLevel, level.toLowerCase());
     assert.match(problemsOf({ LOG_LEVEL: 'debug' }).join('\n'), /LOG_LEVEL must be one of info, warn, error, silent/);
   });
 

@@ -32,7 +32,11 @@ describe('federation configuration', () => {
   it('reads REGISTRATION_CLIENT_TTL in seconds and refuses anything else', () => {
     assert.equal(readConfig({ REGISTRATION_CLIENT_TTL: '3600' }).registration.clientTtl, 3600);
     for (const bad of ['30d', '0', '-5', '1.5', 'forever', '999999999999']) {
-      assert.match(problemsOf({ REGISTRATION_CLIENT_TTL: bad }).join('\n'), /REGISTRATION_CLIENT_TTL must be a whole number of seconds/, bad);
+      assert.match(
+        problemsOf({ REGISTRATION_CLIENT_TTL: bad }).join('\n'),
+        /REGISTRATION_CLIENT_TTL must be a whole number of seconds/,
+        bad,
+      );
     }
   });
 
@@ -53,18 +57,34 @@ describe('federation configuration', () => {
     assert.match(problems, /REGISTRATION=token needs REGISTRATION_INITIAL_ACCESS_TOKEN/);
     assert.match(problems, /REGISTRATION_RATE_LIMIT must look like "20\/hour"/);
     assert.match(problems, /PRIVATE_NETWORK_HOSTS must list host names/);
-    assert.match(problemsOf({ REGISTRATION: 'open', REGISTRATION_INITIAL_ACCESS_TOKEN: 'x'.repeat(40) }).join('\n'), /is set but REGISTRATION is "open"/);
+    assert.match(
+      problemsOf({ REGISTRATION: 'open', REGISTRATION_INITIAL_ACCESS_TOKEN: 'x'.repeat(40) }).join('\n'),
+      /is set but REGISTRATION is "open"/,
+    );
   });
 
   it('in production wants a long initial access token', () => {
-    const production = { NODE_ENV: 'production', ISSUER: 'https://id.example.com', JWKS_FILE: 'x', COOKIE_KEYS: 'k'.repeat(32), CLIENTS_FILE: 'y' };
+    const production = {
+      NODE_ENV: 'production',
+      ISSUER: 'https://id.example.com',
+      JWKS_FILE: 'x',
+      COOKIE_KEYS: 'k'.repeat(32),
+      CLIENTS_FILE: 'y',
+    };
     assert.match(problemsOf({ ...production, REGISTRATION_INITIAL_ACCESS_TOKEN: 'short' }).join('\n'), /at least 32 characters/);
     assert.deepEqual(problemsOf({ ...production, REGISTRATION_INITIAL_ACCESS_TOKEN: 'l'.repeat(32) }), []);
   });
 
-  it('the start command\'s --help lists the new settings', async () => {
+  it("the start command's --help lists the new settings", async () => {
     const { stdout } = await startMain({}, '--help');
-    for (const name of ['SUBJECT_FORMAT', 'REGISTRATION', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'REGISTRATION_RATE_LIMIT', 'REGISTRATION_CLIENT_TTL', 'PRIVATE_NETWORK_HOSTS']) {
+    for (const name of [
+      'SUBJECT_FORMAT',
+      'REGISTRATION',
+      'REGISTRATION_INITIAL_ACCESS_TOKEN',
+      'REGISTRATION_RATE_LIMIT',
+      'REGISTRATION_CLIENT_TTL',
+      'PRIVATE_NETWORK_HOSTS',
+    ]) {
       assert.match(stdout, new RegExp(`^  ${name}\\b`, 'm'), name);
     }
     assert.match(stdout, /npx siwe-idp/);

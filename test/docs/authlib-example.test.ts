@@ -29,7 +29,15 @@ describe('Authlib (Python, Flask) as the relying party: docs/examples/authlib', 
     const port = await freePort();
     rpOrigin = `http://127.0.0.1:${port}`;
     server = await startServer({
-      clients: [{ client_id: 'flask-app', client_secret: secret, client_name: 'Flask App', redirect_uris: [`${rpOrigin}/callback`], first_party: true }],
+      clients: [
+        {
+          client_id: 'flask-app',
+          client_secret: secret,
+          client_name: 'Flask App',
+          redirect_uris: [`${rpOrigin}/callback`],
+          first_party: true,
+        },
+      ],
     });
     const env = { ISSUER: server.issuer, CLIENT_ID: 'flask-app', CLIENT_SECRET: secret, FLASK_SECRET_KEY: randomBytes(32).toString('hex') };
     app = await startWebApp('/usr/bin/python3', [APP], env, port);

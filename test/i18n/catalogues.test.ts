@@ -66,7 +66,10 @@ describe('texts and languages', () => {
     });
 
     it('without ui_locales, the error page follows Accept-Language', async () => {
-      const page = await supertest(server.issuer).get('/interaction/unknown').set('Accept', 'text/html').set('Accept-Language', 'de-CH, en;q=0.5');
+      const page = await supertest(server.issuer)
+        .get('/interaction/unknown')
+        .set('Accept', 'text/html')
+        .set('Accept-Language', 'de-CH, en;q=0.5');
       assert.equal(page.headers['content-language'], 'de');
       assert.match(page.text, /Etwas ist schiefgegangen/);
       assert.match(page.text, /Referenz: <code>[\w-]+<\/code>/);

@@ -43,7 +43,11 @@ describe('interaction pages and forms', () => {
     const view = await getInteraction(agent, uid);
     const message = messageFor(view, wallet.address);
     const signature = await wallet.signMessage(message);
-    const posted = await agent.post(`/interaction/${uid}/login`).type('form').send({ message: message.replace(/\n/g, '\r\n'), signature }).redirects(0);
+    const posted = await agent
+      .post(`/interaction/${uid}/login`)
+      .type('form')
+      .send({ message: message.replace(/\n/g, '\r\n'), signature })
+      .redirects(0);
     assert.equal(posted.status, 303, posted.text);
     const consent = await follow(agent, posted.headers.location!);
     assert.match(consent.pathname, /^\/interaction\//);
@@ -65,7 +69,10 @@ describe('interaction pages and forms', () => {
     const uid = await startInteraction(agent, authorizeUrl(request));
     const view = await getInteraction(agent, uid);
     const message = messageFor(view, wallet.address);
-    const login = await agent.post(`/interaction/${uid}/login`).set('Accept', 'application/json').send({ message, signature: await wallet.signMessage(message) });
+    const login = await agent
+      .post(`/interaction/${uid}/login`)
+      .set('Accept', 'application/json')
+      .send({ message, signature: await wallet.signMessage(message) });
     const consent = await follow(agent, login.body.redirectTo);
     const consentView = await getInteraction(agent, consent.pathname.split('/')[2]!);
     assert.equal(consentView.prompt, 'consent');
@@ -93,7 +100,9 @@ describe('interaction pages and forms', () => {
     const wallet = Wallet.createRandom();
     const uid = await startInteraction(agent, authorizeUrl(newAuthRequest(FIRST_PARTY.client_id)));
     const view = await getInteraction(agent, uid);
-    const built = await agent.get(`/interaction/${uid}/message?address=${wallet.address.toLowerCase()}&chainId=1`).set('Accept', 'application/json');
+    const built = await agent
+      .get(`/interaction/${uid}/message?address=${wallet.address.toLowerCase()}&chainId=1`)
+      .set('Accept', 'application/json');
     assert.equal(built.status, 200, built.text);
     assert.equal(built.body.address, wallet.address);
     assert.equal(built.body.message, messageFor(view, wallet.address));
@@ -101,7 +110,10 @@ describe('interaction pages and forms', () => {
     assert.equal(badChain.body.error, 'chain_not_allowed');
     const badAddress = await agent.get(`/interaction/${uid}/message?address=0x12&chainId=1`).set('Accept', 'application/json');
     assert.equal(badAddress.body.error, 'invalid_request');
-    const login = await agent.post(`/interaction/${uid}/login`).set('Accept', 'application/json').send({ message: built.body.message, signature: await wallet.signMessage(built.body.message) });
+    const login = await agent
+      .post(`/interaction/${uid}/login`)
+      .set('Accept', 'application/json')
+      .send({ message: built.body.message, signature: await wallet.signMessage(built.body.message) });
     assert.equal(login.status, 200, login.text);
   });
 

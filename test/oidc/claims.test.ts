@@ -39,7 +39,8 @@ for (const backend of BACKENDS) {
       it('discovery lists the ethereum scope and its claims', () => {
         const metadata = config.serverMetadata();
         assert.ok(metadata.scopes_supported?.includes('ethereum'));
-        for (const claim of ['sub', 'ethereum_address', 'chain_id', 'caip10_account_id']) assert.ok(metadata.claims_supported?.includes(claim), claim);
+        for (const claim of ['sub', 'ethereum_address', 'chain_id', 'caip10_account_id'])
+          assert.ok(metadata.claims_supported?.includes(claim), claim);
       });
 
       it('the ethereum scope releases address, chain id and CAIP-10 id in the ID token, userinfo and after a refresh', async () => {
@@ -50,7 +51,10 @@ for (const backend of BACKENDS) {
 
         const claims = tokens.claims()!;
         assert.equal(claims.sub, sub);
-        assert.deepEqual({ ethereum_address: claims.ethereum_address, chain_id: claims.chain_id, caip10_account_id: claims.caip10_account_id }, expected);
+        assert.deepEqual(
+          { ethereum_address: claims.ethereum_address, chain_id: claims.chain_id, caip10_account_id: claims.caip10_account_id },
+          expected,
+        );
 
         assert.deepEqual(await oidc.fetchUserInfo(config, tokens.access_token, sub), { sub, ...expected });
 
@@ -84,7 +88,10 @@ for (const backend of BACKENDS) {
       });
 
       it('a client allowed only openid cannot ask for the ethereum scope', async () => {
-        const restricted = await discover(server, { clientId: OPENID_ONLY.client_id, clientAuth: oidc.ClientSecretBasic(String(OPENID_ONLY.client_secret)) });
+        const restricted = await discover(server, {
+          clientId: OPENID_ONLY.client_id,
+          clientAuth: oidc.ClientSecretBasic(String(OPENID_ONLY.client_secret)),
+        });
         const { url } = await codeRequest(restricted, { redirect_uri: RP_CALLBACK, scope: 'openid ethereum' });
         const response = await fetch(url, { redirect: 'manual' });
         const location = new URL(response.headers.get('location')!);

@@ -69,9 +69,12 @@ describe('client authentication with openid-client (code + PKCE)', () => {
     const config = await discover(server, { clientId: BASIC.client_id, clientAuth: oidc.ClientSecretBasic('not-the-secret') });
     const { url, checks } = await codeRequest(config, { redirect_uri: RP_CALLBACK });
     const callback = await signIn(new UserAgent(), url, { wallet: Wallet.createRandom(), rpOrigin: RP_ORIGIN });
-    await assert.rejects(oidc.authorizationCodeGrant(config, callback.request(), checks), (error: { cause?: Array<{ parameters?: { error?: string } }> }) => {
-      assert.equal(error.cause?.[0]?.parameters?.error, 'invalid_client');
-      return true;
-    });
+    await assert.rejects(
+      oidc.authorizationCodeGrant(config, callback.request(), checks),
+      (error: { cause?: Array<{ parameters?: { error?: string } }> }) => {
+        assert.equal(error.cause?.[0]?.parameters?.error, 'invalid_client');
+        return true;
+      },
+    );
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startServer, type TestServer } from '../support/server.js';
 import { PUBLIC, RP_ORIGIN } from '../support/federation-clients.js';
 
-describe('CORS for a client\'s own origin', () => {
+describe("CORS for a client's own origin", () => {
   let server: TestServer;
   before(async () => {
     server = await startServer({ clients: [PUBLIC] });
@@ -18,7 +18,12 @@ describe('CORS for a client\'s own origin', () => {
     return fetch(`${server.issuer}/token`, {
       method: 'POST',
       headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'unknown', client_id: PUBLIC.client_id, code_verifier: 'x'.repeat(43) }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: 'unknown',
+        client_id: PUBLIC.client_id,
+        code_verifier: 'x'.repeat(43),
+      }),
     });
   }
 

@@ -48,8 +48,14 @@ for (const backend of BACKENDS) {
     it('ends the session at every client: RP-initiated logout, then a validated logout token per client', async () => {
       const agent = new UserAgent();
       const wallet = Wallet.createRandom() as unknown as Wallet;
-      const first = await discover(server, { clientId: withSid.client_id, clientAuth: oidc.ClientSecretBasic(String(withSid.client_secret)) });
-      const second = await discover(server, { clientId: withoutSid.client_id, clientAuth: oidc.ClientSecretPost(String(withoutSid.client_secret)) });
+      const first = await discover(server, {
+        clientId: withSid.client_id,
+        clientAuth: oidc.ClientSecretBasic(String(withSid.client_secret)),
+      });
+      const second = await discover(server, {
+        clientId: withoutSid.client_id,
+        clientAuth: oidc.ClientSecretPost(String(withoutSid.client_secret)),
+      });
       const signedIn = [];
       for (const config of [first, second]) {
         const { url, checks } = await codeRequest(config, { redirect_uri: RP_CALLBACK });
@@ -61,7 +67,11 @@ for (const backend of BACKENDS) {
       const before = receiver.tokens.length;
 
       // RP-initiated logout, as the first relying party builds it.
-      const endSession = oidc.buildEndSessionUrl(first, { id_token_hint: signedIn[0]!.id_token!, post_logout_redirect_uri: RP_LOGGED_OUT, state: 'bye' });
+      const endSession = oidc.buildEndSessionUrl(first, {
+        id_token_hint: signedIn[0]!.id_token!,
+        post_logout_redirect_uri: RP_LOGGED_OUT,
+        state: 'bye',
+      });
       const page = await agent.request(endSession);
       assert.equal(page.status, 200);
       const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
@@ -77,7 +87,9 @@ for (const backend of BACKENDS) {
       assert.equal(tokens.length, 2);
       const jwks = createRemoteJWKSet(new URL(first.serverMetadata().jwks_uri!));
       const verified = await Promise.all(
-        tokens.map((token) => jwtVerify(token, jwks, { issuer: server.issuer, typ: 'logout+jwt', requiredClaims: ['iat', 'jti', 'events'] })),
+        tokens.map((token) =>
+          jwtVerify(token, jwks, { issuer: server.issuer, typ: 'logout+jwt', requiredClaims: ['iat', 'jti', 'events'] }),
+        ),
       );
       const byClient = new Map(verified.map(({ payload }) => [payload.aud, payload]));
       for (const client of [withSid, withoutSid]) {
@@ -101,7 +113,10 @@ for (const backend of BACKENDS) {
       try {
         const agent = new UserAgent();
         const wallet = Wallet.createRandom() as unknown as Wallet;
-        const config = await discover(other, { clientId: withSid.client_id, clientAuth: oidc.ClientSecretBasic(String(withSid.client_secret)) });
+        const config = await discover(other, {
+          clientId: withSid.client_id,
+          clientAuth: oidc.ClientSecretBasic(String(withSid.client_secret)),
+        });
         const { url } = await codeRequest(config, { redirect_uri: RP_CALLBACK });
         await signIn(agent, url, { wallet, rpOrigin: RP_ORIGIN });
         const before = receiver.tokens.length;

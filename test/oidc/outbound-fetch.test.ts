@@ -23,7 +23,22 @@ describe('outbound fetch (SSRF guard)', () => {
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('classifies special-use addresses (IANA registries, IPv4-mapped IPv6 as IPv4)', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '2001:db8::1']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      '2001:db8::1',
+    ]) {
       assert.equal(isSpecialUseAddress(address), true, address);
     }
     for (const address of ['93.184.215.14', '1.1.1.1', '8.8.8.8', '2606:4700::1111', '::ffff:1.1.1.1']) {

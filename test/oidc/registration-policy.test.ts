@@ -57,7 +57,12 @@ describe('dynamic client registration with an initial access token (REGISTRATION
   it('registers a client with openid-client, which then signs a wallet in', async () => {
     const config = await oidc.dynamicClientRegistration(
       new URL(server.issuer),
-      { redirect_uris: [RP_CALLBACK], client_name: 'Registered RP', token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'ES256' },
+      {
+        redirect_uris: [RP_CALLBACK],
+        client_name: 'Registered RP',
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: 'ES256',
+      },
       oidc.ClientSecretBasic(),
       { initialAccessToken: INITIAL_ACCESS_TOKEN, execute: [oidc.allowInsecureRequests] },
     );
@@ -78,14 +83,22 @@ describe('dynamic client registration with an initial access token (REGISTRATION
   });
 
   it('never lets a client register itself as first-party', async () => {
-    const { status, body } = await register(server, { redirect_uris: [RP_CALLBACK], first_party: true }, { authorization: `Bearer ${INITIAL_ACCESS_TOKEN}` });
+    const { status, body } = await register(
+      server,
+      { redirect_uris: [RP_CALLBACK], first_party: true },
+      { authorization: `Bearer ${INITIAL_ACCESS_TOKEN}` },
+    );
     assert.equal(status, 400);
     assert.equal(body.error, 'invalid_client_metadata');
     assert.match(String(body.error_description), /first_party/);
   });
 
   it('manages a registration (RFC 7592): read, update with a rotated token, delete', async () => {
-    const created = await register(server, { redirect_uris: [RP_CALLBACK], client_name: 'Before' }, { authorization: `Bearer ${INITIAL_ACCESS_TOKEN}` });
+    const created = await register(
+      server,
+      { redirect_uris: [RP_CALLBACK], client_name: 'Before' },
+      { authorization: `Bearer ${INITIAL_ACCESS_TOKEN}` },
+    );
     assert.equal(created.status, 201);
     const uri = String(created.body.registration_client_uri);
     const bearer = (token: unknown) => ({ authorization: `Bearer ${String(token)}` });
@@ -113,7 +126,9 @@ describe('dynamic client registration with an initial access token (REGISTRATION
 
     const removed = await fetch(uri, { method: 'DELETE', headers: bearer(updated.registration_access_token) });
     assert.equal(removed.status, 204);
-    const authorize = await fetch(`${server.issuer}/auth?client_id=${String(created.body.client_id)}&response_type=code&scope=openid`, { redirect: 'manual' });
+    const authorize = await fetch(`${server.issuer}/auth?client_id=${String(created.body.client_id)}&response_type=code&scope=openid`, {
+      redirect: 'manual',
+    });
     assert.equal(authorize.status, 400, 'the client is gone');
   });
 });
@@ -122,7 +137,10 @@ for (const backend of BACKENDS) {
   describe(`open dynamic client registration (REGISTRATION=open, ${backend} store)`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startServer({ backend, env: { REGISTRATION: 'open', REGISTRATION_RATE_LIMIT: '100/hour', PRIVATE_NETWORK_HOSTS: 'keycloak.internal' } });
+      server = await startServer({
+        backend,
+        env: { REGISTRATION: 'open', REGISTRATION_RATE_LIMIT: '100/hour', PRIVATE_NETWORK_HOSTS: 'keycloak.internal' },
+      });
     });
     after(() => server.close());
 

@@ -27,10 +27,20 @@ describe('response types and modes with openid-client', () => {
   });
 
   it('id_token with form_post: the ID token arrives in an auto-submitting form and verifies', async () => {
-    const config = await discover(server, { clientId: IMPLICIT.client_id, clientAuth: oidc.None(), execute: [oidc.useIdTokenResponseType] });
+    const config = await discover(server, {
+      clientId: IMPLICIT.client_id,
+      clientAuth: oidc.None(),
+      execute: [oidc.useIdTokenResponseType],
+    });
     const nonce = oidc.randomNonce();
     const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: RP_CALLBACK, scope: 'openid ethereum', response_mode: 'form_post', nonce, state });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: RP_CALLBACK,
+      scope: 'openid ethereum',
+      response_mode: 'form_post',
+      nonce,
+      state,
+    });
     const wallet = Wallet.createRandom();
     const callback = await signIn(new UserAgent(), url, { wallet, rpOrigin: RP_ORIGIN });
     assert.equal(callback.mode, 'form_post');
@@ -48,7 +58,11 @@ describe('response types and modes with openid-client', () => {
   });
 
   it('id_token without response_mode: the default fragment', async () => {
-    const config = await discover(server, { clientId: IMPLICIT.client_id, clientAuth: oidc.None(), execute: [oidc.useIdTokenResponseType] });
+    const config = await discover(server, {
+      clientId: IMPLICIT.client_id,
+      clientAuth: oidc.None(),
+      execute: [oidc.useIdTokenResponseType],
+    });
     const nonce = oidc.randomNonce();
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: RP_CALLBACK, scope: 'openid', nonce });
     const wallet = Wallet.createRandom();
@@ -79,7 +93,10 @@ describe('response types and modes with openid-client', () => {
   it('code with response_mode=fragment and with the default query', async () => {
     const config = await discover(server, { clientId: BASIC.client_id, clientAuth: oidc.ClientSecretBasic(String(BASIC.client_secret)) });
     for (const mode of ['fragment', 'query'] as const) {
-      const { url, checks } = await codeRequest(config, { redirect_uri: RP_CALLBACK, ...(mode === 'fragment' ? { response_mode: 'fragment' } : {}) });
+      const { url, checks } = await codeRequest(config, {
+        redirect_uri: RP_CALLBACK,
+        ...(mode === 'fragment' ? { response_mode: 'fragment' } : {}),
+      });
       const wallet = Wallet.createRandom();
       const callback = await signIn(new UserAgent(), url, { wallet, rpOrigin: RP_ORIGIN });
       assert.equal(callback.mode, mode);

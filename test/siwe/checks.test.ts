@@ -35,14 +35,19 @@ const CASES: Case[] = [
   { rule: 'strict EIP-4361 parse', code: 'malformed_message', attempt: edited((text) => text.replace('\nURI: ', '\nUri: ')) },
   { rule: 'Version must be 1', code: 'malformed_message', attempt: edited((text) => text.replace('Version: 1', 'Version: 2')) },
   { rule: 'unknown trailing line', code: 'malformed_message', attempt: edited((text) => `${text}\nExtra: field`) },
-  { rule: 'all-lowercase address (not EIP-55)', code: 'invalid_address', attempt: edited((text, wallet) => text.replace(wallet.address, wallet.address.toLowerCase())) },
+  {
+    rule: 'all-lowercase address (not EIP-55)',
+    code: 'invalid_address',
+    attempt: edited((text, wallet) => text.replace(wallet.address, wallet.address.toLowerCase())),
+  },
   {
     rule: 'mixed-case address with a wrong checksum',
     code: 'invalid_address',
     attempt: edited((text, wallet) => {
       const hex = wallet.address.slice(2);
       const i = [...hex].findIndex((c) => /[a-f]/i.test(c));
-      const flipped = hex.slice(0, i) + (hex[i] === hex[i]!.toUpperCase() ? hex[i]!.toLowerCase() : hex[i]!.toUpperCase()) + hex.slice(i + 1);
+      const flipped =
+        hex.slice(0, i) + (hex[i] === hex[i]!.toUpperCase() ? hex[i]!.toLowerCase() : hex[i]!.toUpperCase()) + hex.slice(i + 1);
       return text.replace(wallet.address, `0x${flipped}`);
     }),
   },
@@ -53,10 +58,18 @@ const CASES: Case[] = [
   { rule: 'chain id in CHAIN_IDS', code: 'chain_not_allowed', attempt: signed({ chainId: 5 }) },
   { rule: 'nonce issued for this interaction', code: 'nonce_mismatch', attempt: signed({ nonce: 'deadbeef00112233' }) },
   { rule: 'issuedAt not in the future', code: 'issued_at_in_future', attempt: signed({ issuedAt: iso(Date.now() + 10 * MINUTE) }) },
-  { rule: 'issuedAt not older than the challenge', code: 'issued_at_too_old', attempt: signed({ issuedAt: iso(Date.now() - 10 * MINUTE) }) },
+  {
+    rule: 'issuedAt not older than the challenge',
+    code: 'issued_at_too_old',
+    attempt: signed({ issuedAt: iso(Date.now() - 10 * MINUTE) }),
+  },
   { rule: 'expirationTime honoured', code: 'expired_message', attempt: signed({ expirationTime: iso(Date.now() - 1000) }) },
   { rule: 'notBefore honoured', code: 'not_yet_valid', attempt: signed({ notBefore: iso(Date.now() + 10 * MINUTE) }) },
-  { rule: 'resources[0] is the redirect_uri', code: 'resource_mismatch', attempt: signed({ resources: ['https://evil.example/callback'] }) },
+  {
+    rule: 'resources[0] is the redirect_uri',
+    code: 'resource_mismatch',
+    attempt: signed({ resources: ['https://evil.example/callback'] }),
+  },
   { rule: 'resources present', code: 'resource_mismatch', attempt: signed({ resources: undefined }) },
   {
     rule: 'signature recovers the message address',
@@ -71,7 +84,11 @@ const CASES: Case[] = [
     code: 'invalid_signature',
     attempt: async (view, wallet) => ({ message: messageFor(view, wallet.address), signature: await wallet.signMessage('something else') }),
   },
-  { rule: 'signature encoding', code: 'invalid_signature', attempt: async (view, wallet) => ({ message: messageFor(view, wallet.address), signature: '0x1234' }) },
+  {
+    rule: 'signature encoding',
+    code: 'invalid_signature',
+    attempt: async (view, wallet) => ({ message: messageFor(view, wallet.address), signature: '0x1234' }),
+  },
 ];
 
 describe('SIWE verification rules at POST /interaction/:uid/login', () => {

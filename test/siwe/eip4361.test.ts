@@ -106,7 +106,10 @@ describe('parseSiweMessage', () => {
 
   it('rejects duplicated, unknown and trailing terms', () => {
     rejects(() => parseSiweMessage(`${text}\nIssued At: 2021-09-30T16:25:24Z`), 'malformed_message');
-    rejects(() => parseSiweMessage(`${text}\nExpiration Time: 2100-01-01T00:00:00Z\nExpiration Time: 2100-01-01T00:00:00Z`), 'malformed_message');
+    rejects(
+      () => parseSiweMessage(`${text}\nExpiration Time: 2100-01-01T00:00:00Z\nExpiration Time: 2100-01-01T00:00:00Z`),
+      'malformed_message',
+    );
     rejects(() => parseSiweMessage(`${text}\nFoo: bar`), 'malformed_message');
     rejects(() => parseSiweMessage(`${text}\nResources:\n- https://a.example\n`), 'malformed_message');
     rejects(() => parseSiweMessage(`${text}\nResources:\n- https://a.example\nRequest ID: x`), 'malformed_message');

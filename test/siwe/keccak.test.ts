@@ -11,7 +11,10 @@ describe('keccak256', () => {
   });
 
   it('matches the Keccak-256 of the empty string', () => {
-    assert.equal(Buffer.from(keccak256(new Uint8Array())).toString('hex'), 'c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470');
+    assert.equal(
+      Buffer.from(keccak256(new Uint8Array())).toString('hex'),
+      'c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470',
+    );
   });
 
   it('agrees with @noble/hashes for lengths 0..600 around every block boundary, on Buffers and plain views', () => {

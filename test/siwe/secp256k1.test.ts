@@ -12,8 +12,10 @@ describe('secp256k1 adapter', () => {
     assert.equal(secp256k1Implementation, 'native');
   });
 
-  it('recovers the public key of ethers-made signatures, the same as the package\'s fallback', () => {
-    const elliptic = require('secp256k1/elliptic') as { ecdsaRecover(signature: Uint8Array, recoveryId: number, digest: Uint8Array, compressed: boolean): Uint8Array };
+  it("recovers the public key of ethers-made signatures, the same as the package's fallback", () => {
+    const elliptic = require('secp256k1/elliptic') as {
+      ecdsaRecover(signature: Uint8Array, recoveryId: number, digest: Uint8Array, compressed: boolean): Uint8Array;
+    };
     for (let i = 0; i < 20; i++) {
       const wallet = Wallet.createRandom();
       const text = `message ${i}`;

@@ -115,7 +115,10 @@ describe('recoverAddress', () => {
       const s = BigInt(`0x${signature.slice(66, 130)}`);
       const v = Number.parseInt(signature.slice(130), 16);
       const twin = `${signature.slice(0, 66)}${hex32(N - s)}${(v === 27 ? 28 : 27).toString(16)}`;
-      assert.throws(() => recoverAddress(message, twin), (error) => isInvalidSignature(error) && /high-s/.test(String(error)));
+      assert.throws(
+        () => recoverAddress(message, twin),
+        (error) => isInvalidSignature(error) && /high-s/.test(String(error)),
+      );
     });
 
     it('rejects other v values', () => {

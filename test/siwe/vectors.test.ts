@@ -117,6 +117,9 @@ describe('EIP-4361 verification vectors', () => {
     const expected = expectationFor(vector);
     const attempt = { message: messageText(vector), signature: vector.signature };
     await verifySiwe(attempt, expected, CHECKS);
-    await assert.rejects(verifySiwe(attempt, expected, CHECKS), (error: unknown) => error instanceof SiweError && error.code === 'nonce_consumed');
+    await assert.rejects(
+      verifySiwe(attempt, expected, CHECKS),
+      (error: unknown) => error instanceof SiweError && error.code === 'nonce_consumed',
+    );
   });
 });

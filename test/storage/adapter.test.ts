@@ -33,11 +33,7 @@ for (const backend of backends()) {
       await new Adapter('AuthorizationCode').upsert(ids.code, payload('AuthorizationCode', ids.code, { grantId }), 60);
       await new Adapter('AccessToken').upsert(ids.access, payload('AccessToken', ids.access, { grantId }), 3600);
       await new Adapter('RefreshToken').upsert(ids.refresh, payload('RefreshToken', ids.refresh, { grantId }), 86_400);
-      await new Adapter('DeviceCode').upsert(
-        ids.device,
-        payload('DeviceCode', ids.device, { grantId, userCode: ids.userCode }),
-        600,
-      );
+      await new Adapter('DeviceCode').upsert(ids.device, payload('DeviceCode', ids.device, { grantId, userCode: ids.userCode }), 600);
       return { grantId, ...ids };
     }
 
@@ -142,7 +138,12 @@ for (const backend of backends()) {
         assert.equal(reason.error, 'invalid_grant');
       }
       assert.deepEqual(await remaining(seed), {
-        grant: undefined, code: undefined, access: undefined, refresh: undefined, device: undefined, byUserCode: undefined,
+        grant: undefined,
+        code: undefined,
+        access: undefined,
+        refresh: undefined,
+        device: undefined,
+        byUserCode: undefined,
       });
       const untouched = await remaining(other);
       for (const [name, value] of Object.entries(untouched)) assert.ok(value, `${name} of the other grant survives`);

@@ -18,10 +18,14 @@ const BOUND_MS = 3000;
 /** Asserts `call` rejects within BOUND_MS and passes `check`. */
 async function rejectsFast(name: string, call: () => Promise<unknown>, check: (error: unknown) => void): Promise<void> {
   const started = performance.now();
-  await assert.rejects(call(), (error) => {
-    check(error);
-    return true;
-  }, `${name} should reject`);
+  await assert.rejects(
+    call(),
+    (error) => {
+      check(error);
+      return true;
+    },
+    `${name} should reject`,
+  );
   const elapsed = performance.now() - started;
   assert.ok(elapsed < BOUND_MS, `${name} took ${Math.round(elapsed)} ms`);
 }

@@ -30,7 +30,10 @@ for (const backend of backends()) {
     it('increment is atomic: 50 concurrent increments on two connections give 1..50', async () => {
       const counter = key();
       const counts = await Promise.all(Array.from({ length: 50 }, (_, index) => (index % 2 ? store : peer).increment(counter, 60_000)));
-      assert.deepEqual([...counts].sort((a, b) => a - b), Array.from({ length: 50 }, (_, index) => index + 1));
+      assert.deepEqual(
+        [...counts].sort((a, b) => a - b),
+        Array.from({ length: 50 }, (_, index) => index + 1),
+      );
     });
 
     it('the window is set by the first increment and not extended by later ones', async () => {
@@ -54,7 +57,7 @@ for (const backend of backends()) {
       assert.deepEqual(await store.members(set), []);
     });
 
-    it('removeFromSet keeps the set\'s expiry', async () => {
+    it("removeFromSet keeps the set's expiry", async () => {
       const set = key();
       await store.addToSet(set, 'a', 300);
       await store.addToSet(set, 'b', 300);

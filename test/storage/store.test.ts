@@ -4,7 +4,7 @@ import { MemoryStore } from '../../src/storage/memory-store.js';
 import { createStore, type Store } from '../../src/storage/store.js';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import { Keyv } from 'keyv';
-import { REDIS_URL, backends, deleteNamespace, sleep } from '../support/storage-backends.js';
+import { backends, deleteNamespace, MEMORY_ONLY, REDIS_URL, sleep } from '../support/storage-backends.js';
 
 const key = () => `k-${randomUUID()}`;
 
@@ -73,10 +73,11 @@ for (const backend of backends()) {
     it('take is atomic: of 50 concurrent takers exactly one gets the value', async () => {
       const k = key();
       await store.set(k, 'prize', 10_000);
-      const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? store : peer).take<string>(k)),
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? store : peer).take<string>(k)));
+      assert.deepEqual(
+        results.filter((r) => r !== undefined),
+        ['prize'],
       );
-      assert.deepEqual(results.filter((r) => r !== undefined), ['prize']);
       assert.equal(await store.get(k), undefined);
     });
 
@@ -213,7 +214,8 @@ describe('MemoryStore sweep', () => {
   });
 });
 
-describe('Redis key layout', () => {
+// Needs the real Redis: not part of `npm run test:unit`.
+(MEMORY_ONLY ? describe.skip : describe)('Redis key layout', () => {
   const namespace = `test-layout-${randomUUID()}`;
   const raw = createClient({ url: REDIS_URL });
   let store: Store;
@@ -235,7 +237,10 @@ describe('Redis key layout', () => {
   it('writes "<namespace>::<key>" holding keyv\'s serialized { value, expires }', async () => {
     await store.set('a', { x: 1 }, 60_000);
     await store.setIfAbsent('b', { y: 2 }, 60_000);
-    for (const [k, value] of [['a', { x: 1 }], ['b', { y: 2 }]] as const) {
+    for (const [k, value] of [
+      ['a', { x: 1 }],
+      ['b', { y: 2 }],
+    ] as const) {
       const stored = await raw.get(`${namespace}::${k}`);
       assert.ok(stored !== null);
       const parsed = JSON.parse(stored) as { value: unknown; expires: number };
@@ -246,7 +251,7 @@ describe('Redis key layout', () => {
     }
   });
 
-  it('refreshTtl rewrites both keyv\'s expires and the Redis TTL, and keeps the value byte for byte', async () => {
+  it("refreshTtl rewrites both keyv's expires and the Redis TTL, and keeps the value byte for byte", async () => {
     await store.set('r', { list: [], n: 1234567890123456, text: ':colon' }, 1000);
     const before = JSON.parse((await raw.get(`${namespace}::r`))!) as { value: unknown; expires: number };
     assert.equal(await store.refreshTtl('r', 60_000), true);

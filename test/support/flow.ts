@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import type { Wallet, HDNodeWallet } from 'ethers';
 import type { ClientMetadata } from 'oidc-provider';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import { formatSiweMessage, type SiweMessage } from '../../src/siwe/eip4361.js';
 import type { InteractionView } from '../../src/interaction/view-model.js';
 import { RP_REDIRECT } from './test-clients.js';
@@ -137,5 +137,10 @@ export function exchangeCode(agent: Agent, client: ClientMetadata, callback: URL
     .post('/token')
     .set('Authorization', basicAuth(client))
     .type('form')
-    .send({ grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: request.redirectUri ?? RP_REDIRECT, code_verifier: request.codeVerifier });
+    .send({
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code'),
+      redirect_uri: request.redirectUri ?? RP_REDIRECT,
+      code_verifier: request.codeVerifier,
+    });
 }

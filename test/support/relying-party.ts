@@ -12,9 +12,15 @@ export interface Discover {
 }
 
 export async function discover(server: TestServer, options: Discover): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(server.issuer), options.clientId, { id_token_signed_response_alg: 'ES256', ...options.metadata }, options.clientAuth, {
-    execute: [oidc.allowInsecureRequests, ...(options.execute ?? [])],
-  });
+  return oidc.discovery(
+    new URL(server.issuer),
+    options.clientId,
+    { id_token_signed_response_alg: 'ES256', ...options.metadata },
+    options.clientAuth,
+    {
+      execute: [oidc.allowInsecureRequests, ...(options.execute ?? [])],
+    },
+  );
 }
 
 /** A code + PKCE authorization request; returns the URL and what the callback needs to check. */

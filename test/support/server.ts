@@ -13,10 +13,10 @@ import { generateJwks, type PrivateJwks } from '../../src/config/keys.js';
 import { deploymentWarnings, type Settings } from '../../src/config/settings.js';
 import { createStore, type Store } from '../../src/storage/store.js';
 import { TEST_CLIENTS } from './test-clients.js';
-import { deleteNamespace, REDIS_URL } from './storage-backends.js';
+import { deleteNamespace, MEMORY_ONLY, REDIS_URL } from './storage-backends.js';
 
 export type Backend = 'memory' | 'redis';
-export const BACKENDS: Backend[] = ['memory', 'redis'];
+export const BACKENDS: Backend[] = MEMORY_ONLY ? ['memory'] : ['memory', 'redis'];
 
 export interface TestServer {
   issuer: string;

@@ -41,7 +41,12 @@ const FORM = /<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/for
 const INPUT = /<input type="hidden" name="([^"]*)" value="([^"]*)"\s*\/?>/g;
 
 const unescapeHtml = (text: string) =>
-  text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** An auto-submitting form_post page's action and fields. */
 export function parseFormPost(html: string, base: URL): { action: URL; fields: URLSearchParams } | undefined {
@@ -79,7 +84,10 @@ async function interactionStep(agent: UserAgent, url: URL, options: SignInOption
   if (view.prompt === 'login') {
     const message = messageFor(view, options.wallet.address, options.chainId ? { chainId: options.chainId } : {});
     const signature = await options.wallet.signMessage(message);
-    response = await agent.request(new URL(`/interaction/${uid}/login`, url), { json: { message, signature }, headers: { accept: 'application/json' } });
+    response = await agent.request(new URL(`/interaction/${uid}/login`, url), {
+      json: { message, signature },
+      headers: { accept: 'application/json' },
+    });
   } else {
     const action = options.deny ? 'abort' : 'confirm';
     response = await agent.request(new URL(`/interaction/${uid}/${action}`, url), { json: {}, headers: { accept: 'application/json' } });
@@ -97,7 +105,9 @@ export async function signIn(agent: UserAgent, start: URL | string, options: Sig
   for (let hop = 0; hop < 25; hop += 1) {
     if (url.origin === options.rpOrigin) {
       if (form) return callback('form_post', url, form, prompts);
-      return url.hash ? callback('fragment', url, new URLSearchParams(url.hash.slice(1)), prompts) : callback('query', url, url.searchParams, prompts);
+      return url.hash
+        ? callback('fragment', url, new URLSearchParams(url.hash.slice(1)), prompts)
+        : callback('query', url, url.searchParams, prompts);
     }
     if (/^\/interaction\/[^/]+$/.test(url.pathname)) {
       url = await interactionStep(agent, url, options, prompts);

@@ -8,6 +8,9 @@ import { createStore, type Store } from '../../src/storage/store.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** `npm run test:unit` sets TEST_BACKENDS=memory: every suite that runs per store then runs in memory only. */
+export const MEMORY_ONLY = process.env.TEST_BACKENDS === 'memory';
+
 export interface Backend {
   readonly name: 'memory' | 'redis';
   /** The store under test. */
@@ -19,15 +22,21 @@ export interface Backend {
 }
 
 export function backends(): Backend[] {
-  return [memoryBackend(), redisBackend()];
+  return MEMORY_ONLY ? [memoryBackend()] : [memoryBackend(), redisBackend()];
 }
 
 function memoryBackend(): Backend {
   let store: Store | undefined;
   return {
     name: 'memory',
-    open: async () => (store = await createStore({})),
-    peer: async () => store ?? (store = await createStore({})),
+    open: async () => {
+      store = await createStore({});
+      return store;
+    },
+    peer: async () => {
+      store ??= await createStore({});
+      return store;
+    },
     cleanup: async () => store?.close(),
   };
 }

@@ -44,7 +44,11 @@ export class UserAgent {
 
   cookieHeader(url: URL): string {
     return this.#cookies
-      .filter((cookie) => cookie.host === url.hostname && (url.pathname === cookie.path || url.pathname.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`)))
+      .filter(
+        (cookie) =>
+          cookie.host === url.hostname &&
+          (url.pathname === cookie.path || url.pathname.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`)),
+      )
       .sort((first, second) => second.path.length - first.path.length)
       .map((cookie) => `${cookie.name}=${cookie.value}`)
       .join('; ');

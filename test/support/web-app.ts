@@ -36,7 +36,13 @@ export async function startWebApp(command: string, args: string[], env: Record<s
   // Ready when it answers; it prints nothing every app prints alike.
   for (let attempt = 0; attempt < 150; attempt += 1) {
     if (child.exitCode !== null) assert.fail(`${args.join(' ')} exited with ${child.exitCode}:\n${output}`);
-    if (await fetch(origin).then(() => true, () => false)) return app;
+    if (
+      await fetch(origin).then(
+        () => true,
+        () => false,
+      )
+    )
+      return app;
     await sleep(100);
   }
   await app.stop();

@@ -30,9 +30,15 @@ describe('browser: consent, logout and error pages', function () {
   });
   after(() => logoSite?.close());
   const suite = browserSuite({
-    clients: (rp) => [
-      (branded = rp.register({ ...THIRD_PARTY, client_id: 'branded', client_name: 'Branded App', logo_uri: `${logoSite.origin}/logo.png` })),
-    ],
+    clients: (rp) => {
+      branded = rp.register({
+        ...THIRD_PARTY,
+        client_id: 'branded',
+        client_name: 'Branded App',
+        logo_uri: `${logoSite.origin}/logo.png`,
+      });
+      return [branded];
+    },
   });
 
   /** Signs in through the login page and stops on the consent page. */
@@ -58,7 +64,12 @@ describe('browser: consent, logout and error pages', function () {
     assert.equal(await logo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), 64, 'the logo loaded');
     assert.deepEqual(logoRequests, ['/logo.png'], 'fetched once, by the server');
     const text = (await page.locator('main').textContent()) ?? '';
-    for (const words of ['Know your Ethereum address, as your account identifier', 'Keep you signed in while you are away', `your Ethereum address: ${wallet.address}`, 'when you signed in']) {
+    for (const words of [
+      'Know your Ethereum address, as your account identifier',
+      'Keep you signed in while you are away',
+      `your Ethereum address: ${wallet.address}`,
+      'when you signed in',
+    ]) {
       assert.ok(text.includes(words), `consent page says "${words}"`);
     }
     assert.equal(await page.getByRole('link', { name: 'Privacy policy' }).getAttribute('href'), 'https://third.example/privacy');

@@ -27,7 +27,10 @@ describe('browser: the login page in German', function () {
       assert.equal(await page.locator('html').getAttribute('lang'), 'de');
       await chooseWallet(page, 'Test Wallet');
       await messageShown(page);
-      assert.equal(await page.getByRole('status').first().textContent(), 'Prüfen Sie die Nachricht und signieren Sie sie dann mit Test Wallet.');
+      assert.equal(
+        await page.getByRole('status').first().textContent(),
+        'Prüfen Sie die Nachricht und signieren Sie sie dann mit Test Wallet.',
+      );
       await page.getByRole('button', { name: 'Nachricht signieren' }).click();
       await page.getByText('Sie haben in Ihrer Wallet abgelehnt').waitFor();
       await screenshot(page, 'login-de-rejected');

@@ -21,7 +21,10 @@ describe('browser: no wallet, sign elsewhere', function () {
     await page.goto(request.url.href);
 
     await page.getByText('No Ethereum wallet was found in this browser.').waitFor();
-    assert.equal(await page.getByRole('link', { name: 'Find a wallet' }).getAttribute('href'), 'https://ethereum.org/en/wallets/find-wallet/');
+    assert.equal(
+      await page.getByRole('link', { name: 'Find a wallet' }).getAttribute('href'),
+      'https://ethereum.org/en/wallets/find-wallet/',
+    );
     await screenshot(page, 'login-no-wallet', { dark: true });
 
     await page.getByRole('button', { name: 'Sign elsewhere' }).click();
@@ -65,7 +68,10 @@ describe('browser: no wallet, sign elsewhere', function () {
     const message = await page.getByLabel('Message', { exact: true }).inputValue();
     await page.getByLabel('Signature').fill(await Wallet.createRandom().signMessage(message));
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    assert.match(await problemShown(page, 'ext-problem'), new RegExp(`The sign-in was refused: the signature was not made by ${signer.address}`));
+    assert.match(
+      await problemShown(page, 'ext-problem'),
+      new RegExp(`The sign-in was refused: the signature was not made by ${signer.address}`),
+    );
     await screenshot(page, 'login-sign-elsewhere-refused');
   });
 });

@@ -63,7 +63,9 @@ describe('browser: wallet states on the login page', function () {
     const wallet = new TestWallet({ name: 'Test Wallet', chainId: 137 });
     const { page, request } = await open([wallet]);
     await chooseWallet(page, 'Test Wallet');
-    await page.getByText('Your wallet is on Polygon (137), which this sign-in does not accept. It accepts: Ethereum (1), Base (8453).').waitFor();
+    await page
+      .getByText('Your wallet is on Polygon (137), which this sign-in does not accept. It accepts: Ethereum (1), Base (8453).')
+      .waitFor();
     assert.equal(await page.locator('#message').isVisible(), false, 'no message for a chain the server refuses');
     assert.equal(await signButton(page).isVisible(), false);
     await screenshot(page, 'login-wrong-chain', { dark: true });

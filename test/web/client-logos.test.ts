@@ -28,12 +28,19 @@ describe('client logos', () => {
         response.end(body);
       };
       switch (request.url) {
-        case '/logo.png': return send('image/png', PNG);
-        case '/logo.svg': return send('image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
-        case '/fake.png': return send('image/png', '<html>not an image</html>');
-        case '/huge.png': return send('image/png', Buffer.concat([PNG, Buffer.alloc(8192)]));
-        case '/moved.png': response.writeHead(302, { location: '/logo.png' }); return response.end();
-        default: return send('text/plain', 'not found', 404);
+        case '/logo.png':
+          return send('image/png', PNG);
+        case '/logo.svg':
+          return send('image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+        case '/fake.png':
+          return send('image/png', '<html>not an image</html>');
+        case '/huge.png':
+          return send('image/png', Buffer.concat([PNG, Buffer.alloc(8192)]));
+        case '/moved.png':
+          response.writeHead(302, { location: '/logo.png' });
+          return response.end();
+        default:
+          return send('text/plain', 'not found', 404);
       }
     });
   });
@@ -77,7 +84,12 @@ describe('client logos', () => {
 
   describe('on the pages', () => {
     let server: TestServer;
-    const client = (id: string, path: string): ClientMetadata => ({ ...FIRST_PARTY, client_id: id, client_name: `App ${id}`, logo_uri: `${site.origin}${path}` });
+    const client = (id: string, path: string): ClientMetadata => ({
+      ...FIRST_PARTY,
+      client_id: id,
+      client_name: `App ${id}`,
+      logo_uri: `${site.origin}${path}`,
+    });
     before(async () => {
       server = await startServer({ clients: [client('with-logo', '/logo.png'), client('svg-logo', '/logo.svg')] });
     });

@@ -23,10 +23,22 @@
   };
 
   const ui = {
-    wallets: $('wallets'), list: $('wallet-list'), looking: $('looking'), none: $('no-wallet'),
-    signing: $('signing'), account: $('account'), accountSelect: $('account-select'), chain: $('chain'),
-    switcher: $('switch'), switchText: $('switch-text'), switchButtons: $('switch-buttons'),
-    messageArea: $('message-area'), message: $('message'), sign: $('sign'), status: $('status'), problem: $('problem'),
+    wallets: $('wallets'),
+    list: $('wallet-list'),
+    looking: $('looking'),
+    none: $('no-wallet'),
+    signing: $('signing'),
+    account: $('account'),
+    accountSelect: $('account-select'),
+    chain: $('chain'),
+    switcher: $('switch'),
+    switchText: $('switch-text'),
+    switchButtons: $('switch-buttons'),
+    messageArea: $('message-area'),
+    message: $('message'),
+    sign: $('sign'),
+    status: $('status'),
+    problem: $('problem'),
   };
 
   // ---- status (polite live region) and problems (alert, with an optional retry button), for the
@@ -34,7 +46,9 @@
 
   const MAIN = { status: ui.status, problem: ui.problem };
   const EXT = { status: $('ext-status'), problem: $('ext-problem') };
-  const say = (text, where = MAIN) => { where.status.textContent = text; };
+  const say = (text, where = MAIN) => {
+    where.status.textContent = text;
+  };
   const clearProblem = (where = MAIN) => where.problem.replaceChildren();
   function fail(text, { reference, retry, where = MAIN } = {}) {
     say('', where);
@@ -51,7 +65,11 @@
     error = error || {};
     if (error.server) {
       const { error: code, error_description: description, reference } = error.server;
-      fail(t('refused', { description: description || code }), { reference, retry: code === 'invalid_interaction' ? undefined : retry, where });
+      fail(t('refused', { description: description || code }), {
+        reference,
+        retry: code === 'invalid_interaction' ? undefined : retry,
+        where,
+      });
     } else if (error.offline) fail(t('offline'), { retry, where });
     else if (error.code === 4001) fail(t('rejected'), { retry, where });
     else if (error.code === -32002) fail(t('pending', { wallet }), { retry, where });
@@ -60,7 +78,8 @@
 
   async function api(path, body) {
     const init = { credentials: 'same-origin', headers: { accept: 'application/json' } };
-    if (body) Object.assign(init, { method: 'POST', body: JSON.stringify(body), headers: { ...init.headers, 'content-type': 'application/json' } });
+    if (body)
+      Object.assign(init, { method: 'POST', body: JSON.stringify(body), headers: { ...init.headers, 'content-type': 'application/json' } });
     let response;
     try {
       response = await fetch(base + path, init);
@@ -80,11 +99,15 @@
     const list = [...wallets.values()];
     ui.looking.hidden = settled || list.length > 0;
     ui.none.hidden = !settled || list.length > 0;
-    ui.list.replaceChildren(...list.map((wallet) => {
-      const icon = wallet.icon ? make('img', { src: wallet.icon, alt: '', width: 32, height: 32 }) : make('span', { className: 'wallet-dot', ariaHidden: 'true', textContent: '◆' });
-      const button = make('button', { type: 'button', onclick: () => connect(wallet) }, icon, make('span', { textContent: wallet.name }));
-      return make('li', {}, button);
-    }));
+    ui.list.replaceChildren(
+      ...list.map((wallet) => {
+        const icon = wallet.icon
+          ? make('img', { src: wallet.icon, alt: '', width: 32, height: 32 })
+          : make('span', { className: 'wallet-dot', ariaHidden: 'true', textContent: '◆' });
+        const button = make('button', { type: 'button', onclick: () => connect(wallet) }, icon, make('span', { textContent: wallet.name }));
+        return make('li', {}, button);
+      }),
+    );
     if (list.length && document.activeElement === document.body) ui.list.querySelector('button').focus();
   }
   window.addEventListener('eip6963:announceProvider', (event) => {
@@ -106,7 +129,8 @@
   }
   ui.wallets.hidden = false;
   window.dispatchEvent(new Event('eip6963:requestProvider'));
-  if (document.readyState === 'complete') settle(); else window.addEventListener('load', settle, { once: true });
+  if (document.readyState === 'complete') settle();
+  else window.addEventListener('load', settle, { once: true });
 
   // ---- one connected wallet: its accounts and chain, and the message for them
 
@@ -115,7 +139,11 @@
 
   const onAccounts = (accounts) => {
     if (!current || current.chainId === null) return; // not connected yet: connect() reads the accounts itself
-    if (!Array.isArray(accounts) || !accounts.length) { disconnect(); fail(t('noAccount')); return; }
+    if (!Array.isArray(accounts) || !accounts.length) {
+      disconnect();
+      fail(t('noAccount'));
+      return;
+    }
     const changed = !same(accounts[0], current.account);
     Object.assign(current, { accounts, account: accounts[0] });
     prepare(changed ? t('accountChanged', { address: accounts[0] }) : '');
@@ -125,7 +153,9 @@
     current.chainId = Number.parseInt(chainId, 16);
     prepare(t('chainChanged', { chain: chainName(current.chainId) }));
   };
-  const onDisconnect = (error) => { if (!error || error.code !== 1013) onAccounts([]); }; // 1013: reconnecting, e.g. while switching chains
+  const onDisconnect = (error) => {
+    if (error?.code !== 1013) onAccounts([]);
+  }; // 1013: reconnecting, e.g. while switching chains
   const listen = (provider, on) => {
     const method = on ? 'on' : 'removeListener';
     if (typeof provider[method] !== 'function') return;
@@ -149,7 +179,9 @@
     current = { wallet, accounts: [], account: null, chainId: null, message: null };
     listen(wallet.provider, true);
     const run = generation;
-    ui.list.querySelectorAll('button').forEach((button) => { button.disabled = true; });
+    ui.list.querySelectorAll('button').forEach((button) => {
+      button.disabled = true;
+    });
     ui.wallets.setAttribute('aria-busy', 'true');
     say(t('connecting', { wallet: wallet.name }));
     try {
@@ -165,7 +197,9 @@
     } catch (error) {
       explain(error, () => connect(wallet));
     } finally {
-      ui.list.querySelectorAll('button').forEach((button) => { button.disabled = false; });
+      ui.list.querySelectorAll('button').forEach((button) => {
+        button.disabled = false;
+      });
       ui.wallets.removeAttribute('aria-busy');
     }
   }
@@ -182,13 +216,26 @@
     ui.accountSelect.hidden = !many;
     ui.account.textContent = current.address && same(current.address, current.account) ? current.address : current.account;
     if (many) {
-      ui.accountSelect.replaceChildren(...current.accounts.map((account) => make('option', { value: account, textContent: account, selected: same(account, current.account) })));
+      ui.accountSelect.replaceChildren(
+        ...current.accounts.map((account) =>
+          make('option', { value: account, textContent: account, selected: same(account, current.account) }),
+        ),
+      );
     }
   }
 
   function renderSwitch(text) {
     ui.switchText.textContent = text;
-    ui.switchButtons.replaceChildren(...allowed.slice(0, 4).map((id) => make('button', { type: 'button', className: 'secondary', textContent: t('switchTo', { chain: chainName(id) }), onclick: () => switchChain(id) })));
+    ui.switchButtons.replaceChildren(
+      ...allowed.slice(0, 4).map((id) =>
+        make('button', {
+          type: 'button',
+          className: 'secondary',
+          textContent: t('switchTo', { chain: chainName(id) }),
+          onclick: () => switchChain(id),
+        }),
+      ),
+    );
     ui.switcher.hidden = false;
   }
 
@@ -227,7 +274,7 @@
   }
 
   async function sign() {
-    if (!current || !current.message) return;
+    if (!current?.message) return;
     const { wallet, message, account } = current;
     const run = generation;
     clearProblem();
@@ -242,7 +289,10 @@
       say(t('done'));
       window.location.assign(redirectTo);
     } catch (error) {
-      if (run === generation) { ui.sign.disabled = false; explain(error, sign); }
+      if (run === generation) {
+        ui.sign.disabled = false;
+        explain(error, sign);
+      }
     } finally {
       ui.sign.removeAttribute('aria-busy');
     }
@@ -284,7 +334,13 @@
 
   // ---- sign elsewhere: the server builds the message for a typed address; the signature is pasted back
 
-  const ext = { address: $('ext-address'), chain: $('ext-chain'), message: $('ext-message'), copy: $('ext-copy'), signature: $('ext-signature') };
+  const ext = {
+    address: $('ext-address'),
+    chain: $('ext-chain'),
+    message: $('ext-message'),
+    copy: $('ext-copy'),
+    signature: $('ext-signature'),
+  };
   $('go-elsewhere').addEventListener('click', () => {
     $('elsewhere').open = true;
     ext.address.focus();
@@ -324,7 +380,10 @@
     clearProblem(EXT);
     say(t('verifying'), EXT);
     try {
-      const { redirectTo } = await api('/login', { message: ext.message.value.replace(/\r\n/g, '\n'), signature: ext.signature.value.trim() });
+      const { redirectTo } = await api('/login', {
+        message: ext.message.value.replace(/\r\n/g, '\n'),
+        signature: ext.signature.value.trim(),
+      });
       say(t('done'), EXT);
       window.location.assign(redirectTo);
     } catch (error) {

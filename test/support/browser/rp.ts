@@ -36,15 +36,20 @@ export interface Authorization {
 }
 
 export function discover(issuer: string, client: ClientMetadata): Promise<oidc.Configuration> {
-  const auth = client.token_endpoint_auth_method === 'client_secret_post'
-    ? oidc.ClientSecretPost(String(client.client_secret))
-    : oidc.ClientSecretBasic(String(client.client_secret));
+  const auth =
+    client.token_endpoint_auth_method === 'client_secret_post'
+      ? oidc.ClientSecretPost(String(client.client_secret))
+      : oidc.ClientSecretBasic(String(client.client_secret));
   return oidc.discovery(new URL(issuer), String(client.client_id), { id_token_signed_response_alg: 'ES256' }, auth, {
     execute: [oidc.allowInsecureRequests],
   });
 }
 
-export async function authorization(config: oidc.Configuration, redirectUri: string, extra: Record<string, string> = {}): Promise<Authorization> {
+export async function authorization(
+  config: oidc.Configuration,
+  redirectUri: string,
+  extra: Record<string, string> = {},
+): Promise<Authorization> {
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();

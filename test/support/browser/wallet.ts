@@ -97,7 +97,9 @@ export class TestWallet {
 
   async emit(event: string, value: unknown): Promise<void> {
     if (!this.#page) throw new Error('the wallet is not injected in a page');
-    await this.#page.evaluate(`window.__testWalletEmit(${JSON.stringify(this.info.uuid)}, ${JSON.stringify(event)}, ${JSON.stringify(value)})`);
+    await this.#page.evaluate(
+      `window.__testWalletEmit(${JSON.stringify(this.info.uuid)}, ${JSON.stringify(event)}, ${JSON.stringify(value)})`,
+    );
   }
 
   attach(page: Page): void {
@@ -180,6 +182,8 @@ export async function injectWallets(page: Page, wallets: TestWallet[]): Promise<
     const wallet = byId.get(uuid);
     return wallet ? wallet.answer(method, params) : { error: { code: 4900, message: 'Disconnected.' } };
   });
-  await page.addInitScript(providersScript(wallets.map((wallet) => ({ info: wallet.info, announce: wallet.announce, legacy: wallet.legacy }))));
+  await page.addInitScript(
+    providersScript(wallets.map((wallet) => ({ info: wallet.info, announce: wallet.announce, legacy: wallet.legacy }))),
+  );
   for (const wallet of wallets) wallet.attach(page);
 }
