@@ -14,9 +14,10 @@
  * without a TTL as it is.
  */
 import type { Context, Next } from 'koa';
-import Provider, { type Adapter, type AdapterConstructor, type AdapterPayload, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type AdapterConstructor, type KoaContextWithOIDC } from 'oidc-provider';
 import { log } from '../log.js';
 import { artifactKey } from '../storage/adapter.js';
+import { decorateAdapter } from '../storage/decorate-adapter.js';
 import { guarded } from '../storage/outage.js';
 import type { Store } from '../storage/store.js';
 
@@ -31,50 +32,28 @@ function registering(): boolean {
 }
 
 export function withRegisteredClientLifetime(Base: AdapterConstructor, store: Store, ttlSeconds: number): AdapterConstructor {
-  return class RegisteredClientLifetime implements Adapter {
-    readonly #base: Adapter;
-    readonly #model: string;
-
-    constructor(model: string) {
-      this.#base = new Base(model);
-      this.#model = model;
+  return decorateAdapter(Base, (model, base) => {
+    if (model === 'Client') {
+      return {
+        upsert: (id, payload, expiresIn) => base.upsert(id, payload, registering() ? ttlSeconds : expiresIn),
+        async destroy(id) {
+          await base.destroy(id);
+          await guarded(() => store.delete(tokenOfClientKey(id)));
+        },
+      };
     }
-
-    async upsert(id: string, payload: AdapterPayload, expiresIn?: number) {
-      if (this.#model === 'Client' && registering()) return this.#base.upsert(id, payload, ttlSeconds);
-      if (this.#model === 'RegistrationAccessToken' && typeof payload.clientId === 'string') {
-        const clientId = payload.clientId;
-        await guarded(() => store.set(tokenOfClientKey(clientId), id, ttlSeconds * 1000));
-        return this.#base.upsert(id, payload, ttlSeconds);
-      }
-      return this.#base.upsert(id, payload, expiresIn);
+    if (model === 'RegistrationAccessToken') {
+      return {
+        async upsert(id, payload, expiresIn) {
+          if (typeof payload.clientId !== 'string') return base.upsert(id, payload, expiresIn);
+          const clientId = payload.clientId;
+          await guarded(() => store.set(tokenOfClientKey(clientId), id, ttlSeconds * 1000));
+          return base.upsert(id, payload, ttlSeconds);
+        },
+      };
     }
-
-    async destroy(id: string) {
-      await this.#base.destroy(id);
-      if (this.#model === 'Client') await guarded(() => store.delete(tokenOfClientKey(id)));
-    }
-
-    find(id: string) {
-      return this.#base.find(id);
-    }
-
-    findByUid(uid: string) {
-      return this.#base.findByUid(uid);
-    }
-
-    findByUserCode(userCode: string) {
-      return this.#base.findByUserCode(userCode);
-    }
-
-    consume(id: string) {
-      return this.#base.consume(id);
-    }
-
-    revokeByGrantId(grantId: string) {
-      return this.#base.revokeByGrantId(grantId);
-    }
-  };
+    return {};
+  });
 }
 
 /**
