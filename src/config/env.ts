@@ -6,6 +6,7 @@ import { ConfigError } from './config-error.js';
 import { optional } from './values.js';
 import { parsePrivateNetworkHosts } from './private-network-hosts.js';
 import { parseRegistration, type RegistrationConfig } from './registration.js';
+import { DEFAULT_RPC_TIMEOUT_MS, parseRpcUrls } from './rpc.js';
 import { parseSubjectFormat, type SubjectFormat } from './subject-format.js';
 import { parseLogLevel, type LogLevel } from './log-level.js';
 import { processEnv } from './process-env.js';
@@ -36,6 +37,10 @@ export interface Config {
   registration: RegistrationConfig;
   /** Hosts outgoing requests may reach although they resolve to loopback or private addresses. */
   privateNetworkHosts: string[];
+  /** Chain id → JSON-RPC URL, for contract-wallet signatures. Never log a URL: see config/rpc.ts. */
+  rpcUrls: Map<number, string>;
+  /** Milliseconds one verification's chain calls may take. */
+  rpcTimeout: number;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -126,6 +131,8 @@ export function readConfig(env: NodeJS.ProcessEnv = processEnv()): Config {
     subjectFormat: parseSubjectFormat(env.SUBJECT_FORMAT, problems),
     registration: parseRegistration(env, production, problems),
     privateNetworkHosts: parsePrivateNetworkHosts(env.PRIVATE_NETWORK_HOSTS, problems),
+    rpcUrls: parseRpcUrls(env.RPC_URLS, chainIds, problems),
+    rpcTimeout: parseInteger('RPC_TIMEOUT', optional(env.RPC_TIMEOUT) ?? String(DEFAULT_RPC_TIMEOUT_MS), 100, 60_000, problems),
   };
   if (production) {
     if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npx siwe-idp keys generate --out jwks.json)');

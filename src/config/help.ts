@@ -20,6 +20,9 @@ Environment:
                    make and rotate one with: npx siwe-idp keys generate|rotate
   COOKIE_KEYS      comma-separated cookie signing secrets             default: generated (development)
   CHAIN_IDS        EIP-155 chain ids a SIWE message may name          default 1
+  RPC_URLS         <chainId>=<url>,… JSON-RPC endpoints: smart accounts   default none (EOAs only)
+                   (ERC-1271, ERC-6492) may sign in on those chains
+  RPC_TIMEOUT      ms one contract-wallet check's chain call may take  default 3000
   INTERACTION_TTL  seconds a sign-in (and its nonce) stays valid       default 600
   CLOCK_SKEW       seconds of clock skew tolerated                    default 60
   SUBJECT_FORMAT   the ID token sub: address (EIP-55) or caip10       default address

@@ -40,7 +40,7 @@ export const de: Catalogue = {
     message: 'Nachricht',
     copy: 'Nachricht kopieren',
     signature: 'Signatur',
-    signatureHelp: '0x, gefolgt von 130 Hexadezimalzeichen.',
+    signatureHelp: '0x, gefolgt von Hexadezimalzeichen: 130 von einem normalen Konto, oft mehr von einem Smart Account.',
     submit: 'Anmelden',
   },
   script: {
@@ -65,6 +65,12 @@ export const de: Catalogue = {
     hintMissing:
       'Die Anwendung hat das Konto {address} vorgeschlagen, das Ihre Wallet nicht angeboten hat. Wechseln Sie das Konto in Ihrer Wallet oder melden Sie sich mit diesem an.',
     refused: 'Die Anmeldung wurde abgelehnt: {description}',
+    badSignature:
+      'Die Signatur passt nicht zum Konto {address}: weder sein Schlüssel noch, bei einem Smart Account, sein Vertrag erkennt sie an. Signieren Sie die Nachricht erneut mit diesem Konto.',
+    smartAccountsOff:
+      'Ihre Wallet hat als Smart Account (eine Vertrags-Wallet wie ein Safe) signiert, und die Anmeldung mit Smart Accounts ist für dieses Netzwerk nicht aktiviert. Melden Sie sich mit einem normalen Konto an oder bitten Sie die Anwendung, sie zu aktivieren.',
+    chainUnavailable:
+      'Das Netzwerk war nicht erreichbar, um die Signatur Ihres Smart Accounts zu prüfen. Es wurde niemand angemeldet; versuchen Sie es gleich noch einmal.',
     reference: 'Referenz: {reference}',
     walletError: 'Ihre Wallet meldet ein Problem: {description}',
     offline: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',

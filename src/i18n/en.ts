@@ -42,7 +42,7 @@ export const en = {
     message: 'Message',
     copy: 'Copy the message',
     signature: 'Signature',
-    signatureHelp: '0x followed by 130 hexadecimal characters.',
+    signatureHelp: '0x followed by hexadecimal characters: 130 from a regular account, often more from a smart account.',
     submit: 'Sign in',
   },
   script: {
@@ -66,6 +66,12 @@ export const en = {
     hintMissing:
       'The application suggested the account {address}, which your wallet did not offer. Switch accounts in your wallet, or sign in with this one.',
     refused: 'The sign-in was refused: {description}',
+    badSignature:
+      'The signature does not match the account {address}: neither its key nor, for a smart account, its contract accepts it. Sign the message again with that account.',
+    smartAccountsOff:
+      'Your wallet signed as a smart account (a contract wallet such as a Safe), and sign-in with smart accounts is not enabled for this network. Sign in with a regular account, or ask the application to enable it.',
+    chainUnavailable:
+      "The network could not be reached to check your smart account's signature. Nothing was signed in; try again in a moment.",
     reference: 'Reference: {reference}',
     walletError: 'Your wallet reported a problem: {description}',
     offline: 'The server could not be reached. Check your connection and try again.',

@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { Config } from '../config/env.js';
+import type { ContractWallets } from '../siwe/checks/pipeline.js';
 import type { Store } from '../storage/store.js';
 import type { ClientLogos } from '../web/client-logos.js';
 
@@ -12,4 +13,6 @@ export interface InteractionDeps {
   nonceKey: Buffer;
   /** The static clients' logos, served from our origin. */
   logos: ClientLogos;
+  /** Chains with an RPC, for contract-wallet signatures; undefined when RPC_URLS is empty (EOAs only). */
+  chains?: ContractWallets | undefined;
 }

@@ -26,7 +26,7 @@ function readAttempt({ message, signature }: Fields): { message: string; signatu
   return { message: message.replace(/\r\n/g, '\n'), signature: signature.trim() };
 }
 
-export function login({ provider, store, config, nonceKey }: InteractionDeps) {
+export function login({ provider, store, config, nonceKey, chains }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const attempt = readAttempt(fieldsOf(ctx));
     const loaded = await loadInteraction(ctx, provider, 'login');
@@ -44,8 +44,9 @@ export function login({ provider, store, config, nonceKey }: InteractionDeps) {
       clockSkewMs: config.clockSkew * 1000,
       now: Date.now(),
       consumeNonce: (nonce) => consumeChallenge(store, uid, challenge, nonce),
+      contractWallets: chains,
     };
-    const { address, message } = await verifySiwe(attempt, expected);
+    const { address, message, walletType } = await verifySiwe(attempt, expected);
 
     const redirectTo = await provider.interactionResult(
       ctx.req,
@@ -56,8 +57,9 @@ export function login({ provider, store, config, nonceKey }: InteractionDeps) {
           accountId: accountIdFor(address, message.chainId, config.subjectFormat),
           amr: ['pop'],
           ts: Math.floor(Date.now() / 1000),
-          // Kept beside the session for the `ethereum` scope's claims (see oidc/login-chain.ts).
+          // Kept beside the session for the `ethereum` scope's claims (see oidc/sign-in-record.ts).
           chainId: message.chainId,
+          walletType,
         },
       },
       { mergeWithLastSubmission: false },

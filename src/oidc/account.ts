@@ -1,36 +1,36 @@
 /**
  * Accounts are Ethereum addresses: nothing is stored about a person. The
  * accountId is the subject (see subject.ts), and oidc-provider makes it the
- * `sub`. The `ethereum` scope adds the address, the chain id of the sign-in
- * and their CAIP-10 account id.
+ * `sub`. The `ethereum` scope adds the address, the chain id of the sign-in,
+ * their CAIP-10 account id, and how the sign-in was proven (`wallet_type`).
  */
 import type { Account, AccountClaims, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { ETHEREUM_SCOPE } from './claims.js';
-import { completedLogin } from './login-chain.js';
+import { completedLogin, type SignInRecord } from './sign-in-record.js';
 import { caip10, parseAccountId } from './subject.js';
 
-/** Where a sign-in's chain id is found when the account id does not name it. */
-export type ChainOfSession = (sessionUid: string) => Promise<number | undefined>;
+/** Where a sign-in's record (chain id, wallet type) is found by its session. */
+export type SignInOfSession = (sessionUid: string) => Promise<SignInRecord | undefined>;
 
 interface TokenLike {
   sessionUid?: string;
 }
 
-/** The chain the sign-in behind this request or token used. */
-async function chainOf(
+/** The record of the sign-in behind this request or token. */
+async function signInOf(
   ctx: KoaContextWithOIDC | undefined,
   accountId: string,
   token: TokenLike | undefined,
-  chainOfSession: ChainOfSession | undefined,
-): Promise<number | undefined> {
+  signInOfSession: SignInOfSession | undefined,
+): Promise<SignInRecord | undefined> {
   const login = completedLogin(ctx);
-  if (login?.accountId === accountId && typeof login.chainId === 'number') return login.chainId;
+  if (login?.accountId === accountId && typeof login.chainId === 'number') return login;
   const session = (ctx?.oidc as { session?: { uid?: string; accountId?: string } } | undefined)?.session;
   const sessionUid = token?.sessionUid ?? (session?.accountId === accountId ? session.uid : undefined);
-  return sessionUid && chainOfSession ? chainOfSession(sessionUid) : undefined;
+  return sessionUid && signInOfSession ? signInOfSession(sessionUid) : undefined;
 }
 
-export function accountFinder(chainOfSession?: ChainOfSession): FindAccount {
+export function accountFinder(signInOfSession?: SignInOfSession): FindAccount {
   return (ctx, accountId, token): Account | undefined => {
     const parsed = parseAccountId(accountId);
     if (!parsed) return undefined;
@@ -43,11 +43,13 @@ export function accountFinder(chainOfSession?: ChainOfSession): FindAccount {
             .includes(ETHEREUM_SCOPE)
         )
           return { sub: accountId };
-        const chainId = parsed.chainId ?? (await chainOf(ctx, accountId, token as TokenLike | undefined, chainOfSession));
+        const record = await signInOf(ctx, accountId, token as TokenLike | undefined, signInOfSession);
+        const chainId = parsed.chainId ?? record?.chainId;
         return {
           sub: accountId,
           ethereum_address: parsed.address,
           ...(chainId === undefined ? {} : { chain_id: chainId, caip10_account_id: caip10(chainId, parsed.address) }),
+          ...(record?.walletType === undefined ? {} : { wallet_type: record.walletType }),
         };
       },
     };

@@ -16,7 +16,7 @@ export const SCOPES = ['openid', 'offline_access', ETHEREUM_SCOPE] as const;
 /** oidc-provider's `claims`: scope → claims it releases; `null` marks a standalone claim. */
 export const CLAIMS: Record<string, string[] | null> = {
   openid: ['sub', 'amr', 'auth_time'],
-  [ETHEREUM_SCOPE]: ['ethereum_address', 'chain_id', 'caip10_account_id'],
+  [ETHEREUM_SCOPE]: ['ethereum_address', 'chain_id', 'caip10_account_id', 'wallet_type'],
   acr: null,
   sid: null,
   iss: null,

@@ -21,7 +21,7 @@ import { withClientIndex } from './client-index.js';
 import { extendRegisteredClientsOnSignIn, withRegisteredClientLifetime } from './client-lifetime.js';
 import { loadExistingGrant } from './grants.js';
 import { LIFETIMES } from './lifetimes.js';
-import { chainOfSession, recordLoginChain } from './login-chain.js';
+import { recordSignIn, signInOfSession } from './sign-in-record.js';
 import { isSpecialUseRefusal, outboundFetch } from './outbound-fetch.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { registrationRateLimit } from './registration-rate-limit.js';
@@ -72,7 +72,7 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
       : options.adapter,
     clients,
     jwks: jwks as Configuration['jwks'],
-    findAccount: accountFinder(store ? (sessionUid) => chainOfSession(store, sessionUid) : undefined),
+    findAccount: accountFinder(store ? (sessionUid) => signInOfSession(store, sessionUid) : undefined),
     claims: CLAIMS,
     scopes: [...SCOPES],
     // Scope claims go in the ID token too: brokers such as Auth0 never call userinfo.
@@ -128,7 +128,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   resolveClientAddress(provider, config.trustProxy);
   provider.use(hsts(config.issuer));
   if (store) {
-    provider.use(recordLoginChain(store));
+    provider.use(recordSignIn(store));
     const staticIds = new Set(options.clients.map((client) => String(client.client_id)));
     provider.use(extendRegisteredClientsOnSignIn(provider, store, config.registration.clientTtl, staticIds));
     if (config.registration.mode === 'open') {

@@ -19,7 +19,9 @@ export type SiweErrorCode =
   | 'issued_at_too_old'
   | 'expired_message'
   | 'not_yet_valid'
-  | 'resource_mismatch';
+  | 'resource_mismatch'
+  | 'contract_wallet_unsupported'
+  | 'chain_unavailable';
 
 export class SiweError extends Problem<SiweErrorCode> {
   constructor(code: SiweErrorCode, description: string, status = 400) {

@@ -1,9 +1,27 @@
-/** GET /healthz: the process is alive. GET /readyz: the session store answers. */
+/**
+ * GET /healthz: the process is alive. GET /readyz: the session store answers.
+ *
+ * /readyz also reports each chain of CHAIN_IDS: its RPC (by label) and the
+ * state last observed, or `no_rpc` (EOAs only). Readiness depends on the store
+ * alone: an instance whose RPC is down still signs every EOA in, a load
+ * balancer taking it out would not bring the RPC back, and every instance
+ * shares the same RPC anyway. Chain states are the last observed ones, so
+ * polling /readyz sends no request to any RPC.
+ */
 import type { Context, Next } from 'koa';
 import { outageBody, STORE_OUTAGE } from '../storage/outage.js';
 import type { Store } from '../storage/store.js';
 
-export function health(store: Store) {
+export interface ChainStatus {
+  status(): Record<string, { rpc: string; state: string; since: string }>;
+}
+
+function chainsBody(chainIds: readonly number[], chains: ChainStatus | undefined) {
+  const known = chains?.status() ?? {};
+  return Object.fromEntries(chainIds.map((id) => [String(id), known[String(id)] ?? { rpc: null, state: 'no_rpc' }]));
+}
+
+export function health(store: Store, chainIds: readonly number[] = [], chains?: ChainStatus) {
   return async (ctx: Context, next: Next): Promise<void> => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     if (ctx.path === '/healthz') {
@@ -15,10 +33,10 @@ export function health(store: Store) {
       ctx.set('Cache-Control', 'no-store');
       try {
         await store.ping();
-        ctx.body = { status: 'ready', store: store.kind };
+        ctx.body = { status: 'ready', store: store.kind, chains: chainsBody(chainIds, chains) };
       } catch {
         ctx.status = STORE_OUTAGE.status;
-        ctx.body = { status: 'unavailable', store: store.kind, ...outageBody() };
+        ctx.body = { status: 'unavailable', store: store.kind, ...outageBody(), chains: chainsBody(chainIds, chains) };
       }
       return;
     }

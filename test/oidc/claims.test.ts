@@ -39,7 +39,7 @@ for (const backend of BACKENDS) {
       it('discovery lists the ethereum scope and its claims', () => {
         const metadata = config.serverMetadata();
         assert.ok(metadata.scopes_supported?.includes('ethereum'));
-        for (const claim of ['sub', 'ethereum_address', 'chain_id', 'caip10_account_id'])
+        for (const claim of ['sub', 'ethereum_address', 'chain_id', 'caip10_account_id', 'wallet_type'])
           assert.ok(metadata.claims_supported?.includes(claim), claim);
       });
 
@@ -47,12 +47,22 @@ for (const backend of BACKENDS) {
         const wallet = Wallet.createRandom() as unknown as Wallet;
         const sub = subjectOf(wallet, 10);
         const tokens = await login(wallet, 10, 'openid ethereum offline_access');
-        const expected = { ethereum_address: wallet.address, chain_id: 10, caip10_account_id: `eip155:10:${wallet.address}` };
+        const expected = {
+          ethereum_address: wallet.address,
+          chain_id: 10,
+          caip10_account_id: `eip155:10:${wallet.address}`,
+          wallet_type: 'eoa',
+        };
 
         const claims = tokens.claims()!;
         assert.equal(claims.sub, sub);
         assert.deepEqual(
-          { ethereum_address: claims.ethereum_address, chain_id: claims.chain_id, caip10_account_id: claims.caip10_account_id },
+          {
+            ethereum_address: claims.ethereum_address,
+            chain_id: claims.chain_id,
+            caip10_account_id: claims.caip10_account_id,
+            wallet_type: claims.wallet_type,
+          },
           expected,
         );
 
@@ -73,7 +83,8 @@ for (const backend of BACKENDS) {
         const tokens = await login(wallet, 1, 'openid');
         const claims = tokens.claims()!;
         assert.equal(claims.sub, subjectOf(wallet, 1));
-        for (const claim of ['ethereum_address', 'chain_id', 'caip10_account_id']) assert.equal(claims[claim], undefined, claim);
+        for (const claim of ['ethereum_address', 'chain_id', 'caip10_account_id', 'wallet_type'])
+          assert.equal(claims[claim], undefined, claim);
         assert.deepEqual(await oidc.fetchUserInfo(config, tokens.access_token, subjectOf(wallet, 1)), { sub: subjectOf(wallet, 1) });
       });
 

@@ -87,6 +87,11 @@ const CASES: Case[] = [
   {
     rule: 'signature encoding',
     code: 'invalid_signature',
+    attempt: async (view, wallet) => ({ message: messageFor(view, wallet.address), signature: '0xnot-hex' }),
+  },
+  {
+    rule: 'a signature only a contract can make (not 65 bytes), on a chain without an RPC',
+    code: 'contract_wallet_unsupported',
     attempt: async (view, wallet) => ({ message: messageFor(view, wallet.address), signature: '0x1234' }),
   },
 ];

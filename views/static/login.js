@@ -59,13 +59,22 @@
     if (retry) where.problem.querySelector('button').focus();
   }
 
+  /** Refusals the page explains in its own words rather than the server's (whose description stays in English). */
+  const PLAIN_WORDS = {
+    invalid_signature: 'badSignature',
+    contract_wallet_unsupported: 'smartAccountsOff',
+    chain_unavailable: 'chainUnavailable',
+  };
+
   /** Explains a failure: the server's own words, or the EIP-1193 error code in plain words. */
   function explain(error, retry, where = MAIN) {
     const wallet = current ? current.wallet.name : '';
     error = error || {};
     if (error.server) {
       const { error: code, error_description: description, reference } = error.server;
-      fail(t('refused', { description: description || code }), {
+      const plain = PLAIN_WORDS[code];
+      const address = where === EXT ? ext.address.value.trim() : (current && (current.address || current.account)) || '';
+      fail(plain ? t(plain, { address }) : t('refused', { description: description || code }), {
         reference,
         retry: code === 'invalid_interaction' ? undefined : retry,
         where,

@@ -1,5 +1,20 @@
 /** What one login attempt is checked against, and what the checks learn on the way. */
 import type { SiweMessage } from '../eip4361.js';
+import type { SiweError } from '../siwe-error.js';
+
+/** How a login was proven: the account's own key (EIP-191), or its contract (ERC-1271, ERC-6492). */
+export type WalletType = 'eoa' | 'eip1271' | 'eip6492';
+
+/**
+ * Account contracts that decide on signatures (ERC-1271, ERC-6492), per chain:
+ * has() is false for a chain without an RPC; verify() resolves to how the
+ * account accepted the signature, or false, and rejects with
+ * SiweError('chain_unavailable') when the chain cannot be asked.
+ */
+export interface ContractWallets {
+  has(chainId: number): boolean;
+  verify(chainId: number, address: string, message: string, signature: string): Promise<'eip1271' | 'eip6492' | false>;
+}
 
 /** Everything the server issued for this interaction; every field is bound. */
 export interface SiweExpectation {
@@ -16,6 +31,8 @@ export interface SiweExpectation {
   now: number;
   /** Atomically marks the nonce used; resolves false when it already was. */
   consumeNonce(nonce: string): Promise<boolean>;
+  /** Contract-wallet verification; absent or without the message's chain: EOAs only. */
+  contractWallets?: ContractWallets | undefined;
 }
 
 export interface SiweAttempt {
@@ -28,8 +45,12 @@ export interface SiweContext {
   readonly expected: SiweExpectation;
   /** Set by parse_message; every later check may rely on it. */
   message: SiweMessage;
-  /** Set by check_signature: the EIP-55 address that signed. */
+  /** Set by check-signature or check-contract-signature: the EIP-55 address that signed. */
   signer?: string;
+  /** Set with signer: how the login was proven. */
+  walletType?: WalletType;
+  /** Set by check-signature when the key did not sign: why, for the contract check's answer. */
+  eoaRefusal?: SiweError;
 }
 
 export type SiweCheck = (ctx: SiweContext) => void | Promise<void>;

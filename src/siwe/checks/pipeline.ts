@@ -4,6 +4,7 @@
  * rejected attempt never burns the challenge.
  */
 import { checkChainId } from './check-chain-id.js';
+import { checkContractSignature } from './check-contract-signature.js';
 import { checkDomain } from './check-domain.js';
 import { checkExpirationTime } from './check-expiration-time.js';
 import { checkIssuedAt } from './check-issued-at.js';
@@ -14,11 +15,11 @@ import { checkScheme } from './check-scheme.js';
 import { checkSignature } from './check-signature.js';
 import { checkUri } from './check-uri.js';
 import { consumeNonce } from './consume-nonce.js';
-import type { SiweAttempt, SiweCheck, SiweContext, SiweExpectation } from './context.js';
+import type { SiweAttempt, SiweCheck, SiweContext, SiweExpectation, WalletType } from './context.js';
 import { parseMessage } from './parse-message.js';
 import type { SiweMessage } from '../eip4361.js';
 
-export type { SiweAttempt, SiweCheck, SiweExpectation } from './context.js';
+export type { ContractWallets, SiweAttempt, SiweCheck, SiweExpectation, WalletType } from './context.js';
 
 export const SIWE_CHECKS: readonly SiweCheck[] = [
   parseMessage,
@@ -32,6 +33,7 @@ export const SIWE_CHECKS: readonly SiweCheck[] = [
   checkNotBefore,
   checkResources,
   checkSignature,
+  checkContractSignature,
   consumeNonce,
 ];
 
@@ -39,6 +41,8 @@ export interface VerifiedSiwe {
   message: SiweMessage;
   /** The EIP-55 address that signed. */
   address: string;
+  /** How the signature was proven. */
+  walletType: WalletType;
 }
 
 /** Runs the checks in order; the first failure throws its SiweError. */
@@ -52,6 +56,6 @@ export async function verifySiwe(
     const pending = check(ctx);
     if (pending) await pending;
   }
-  if (ctx.signer === undefined) throw new Error('verifySiwe: no signature check ran');
-  return { message: ctx.message, address: ctx.signer };
+  if (ctx.signer === undefined || ctx.walletType === undefined) throw new Error('verifySiwe: no signature check ran');
+  return { message: ctx.message, address: ctx.signer, walletType: ctx.walletType };
 }

@@ -6,10 +6,18 @@
  * change account or chain while the page is open.
  */
 import { randomUUID } from 'node:crypto';
-import { getBytes, Wallet, type HDNodeWallet } from 'ethers';
+import { getBytes, Wallet } from 'ethers';
 import type { Page } from 'playwright-core';
 
-type Signer = Wallet | HDNodeWallet;
+/**
+ * An account the wallet signs for: an ethers Wallet (an EOA), or any account
+ * that answers personal_sign its own way, e.g. a Safe whose owners sign
+ * (see test/support/chain/wallets.ts).
+ */
+export interface Signer {
+  readonly address: string;
+  signMessage(message: string | Uint8Array): Promise<string>;
+}
 
 export interface ProviderError {
   code: number;
