@@ -15,6 +15,7 @@ import { heading } from './lib/report.js';
 import { startBenchServer, startFlags } from './lib/servers.js';
 import { readBenchSettings } from './lib/settings.js';
 import { writeBenchFiles, type BenchFiles } from './lib/setup.js';
+import { benchContractWallets, describeContractWallets } from './contract-wallets.js';
 import { benchMicro } from './micro.js';
 import { memoryPhase } from './phases/memory.js';
 import { afterSweep, loadSweepServer } from './phases/sweep.js';
@@ -58,6 +59,10 @@ async function main(): Promise<void> {
     `  verifySiwe ${micro.verifySiweUs.toFixed(1)} µs/op (parse ${micro.parseUs.toFixed(1)}, recoverAddress ${micro.recoverUs.toFixed(1)}), ethers verifyMessage ${micro.ethersUs.toFixed(1)} µs/op`,
   );
   progress(`  ${micro.blocks} blocks of ${JSON.stringify(micro.perBlock)} iterations after one warm-up block each`);
+
+  heading('1b. Contract wallets (in process, against a local anvil through an RPC request counter)');
+  const contracts = await benchContractWallets();
+  for (const line of describeContractWallets(contracts)) progress(line);
 
   files = await writeBenchFiles();
   const runtime = await prepareServers(files.dir);
@@ -111,7 +116,7 @@ async function main(): Promise<void> {
   );
   await Promise.all([sweepServer.child.stop(), driver.stop()]);
 
-  printSummary({ settings, micro, rounds, memory, sweepLoad, swept });
+  printSummary({ settings, micro, contracts, rounds, memory, sweepLoad, swept });
   console.log(`\ntotal bench time ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

@@ -1,6 +1,7 @@
 /** The detailed tables and the final figure / value / target / met? table. */
 import { fixed, heading, table, yesNo } from './lib/report.js';
 import type { BenchSettings } from './lib/settings.js';
+import type { ContractWalletResult } from './contract-wallets.js';
 import type { MicroResult } from './micro.js';
 import type { MemorySample } from './phases/memory.js';
 import type { StoreStats, SweepLoad } from './phases/sweep.js';
@@ -9,6 +10,7 @@ import type { RoundRecord } from './phases/throughput.js';
 export interface Results {
   settings: BenchSettings;
   micro: MicroResult;
+  contracts: ContractWalletResult;
   rounds: RoundRecord[];
   memory: MemorySample[];
   sweepLoad: SweepLoad;
@@ -37,7 +39,7 @@ function pairRatios(rounds: RoundRecord[]): number[] {
   return ours.map((round, i) => round.loginsPerSecond / (bare[i]?.loginsPerSecond ?? Number.NaN));
 }
 
-export function printSummary({ settings, micro, rounds, memory, sweepLoad, swept }: Results): void {
+export function printSummary({ settings, micro, contracts, rounds, memory, sweepLoad, swept }: Results): void {
   const bare = aggregate(rounds, 'bare');
   const ours = aggregate(rounds, 'ours');
   const pairs = pairRatios(rounds);
@@ -102,6 +104,16 @@ export function printSummary({ settings, micro, rounds, memory, sweepLoad, swept
         ],
         ['ethers verifyMessage (baseline, same run)', `${fixed(micro.ethersUs)} µs/op`, '', ''],
         ['verifySiwe / ethers verifyMessage', `${fixed(micro.verifySiweUs / micro.ethersUs, 3)}×`, '', ''],
+        ['EOA verifySiwe with / without RPC_URLS', `${fixed(contracts.eoaWithRpcUs / contracts.eoaUs, 3)}×`, 'unchanged (≈ 1.00×)', ''],
+        ['RPC requests per EOA login', String(contracts.eoaRpcRequests), '0', yesNo(contracts.eoaRpcRequests === 0)],
+        ['contract-wallet verification, Safe ERC-1271 (anvil)', `${fixed(contracts.eip1271Ms, 2)} ms`, '', ''],
+        ['contract-wallet verification, counterfactual ERC-6492 (anvil)', `${fixed(contracts.eip6492Ms, 2)} ms`, '', ''],
+        [
+          'RPC requests per contract-wallet login',
+          fixed(contracts.rpcRequestsPerContractLogin, 2),
+          '1',
+          yesNo(contracts.rpcRequestsPerContractLogin === 1),
+        ],
         ['logins/s, bare engine', fixed(bare.perSecond), '', ''],
         ['logins/s, ours', fixed(ours.perSecond), '', ''],
         ['throughput ours / bare', fixed(throughputRatio, 3), '≥ 0.90', yesNo(throughputRatio >= 0.9)],
