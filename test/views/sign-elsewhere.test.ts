@@ -70,7 +70,7 @@ describe('browser: no wallet, sign elsewhere', function () {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     assert.match(
       await problemShown(page, 'ext-problem'),
-      new RegExp(`The sign-in was refused: the signature was not made by ${signer.address}`),
+      new RegExp(`The signature does not match the account ${signer.address}`),
     );
     await screenshot(page, 'login-sign-elsewhere-refused');
   });

@@ -123,7 +123,7 @@ describe('browser: wallet states on the login page', function () {
     assert.equal((await finish(page, request)).sub, second.address);
   });
 
-  it("shows the server's own error_description and reference when it rejects the signature", async () => {
+  it('explains a refused signature in plain words, with the reference the server logged', async () => {
     const wallet = new TestWallet({ name: 'Broken Wallet', signWith: Wallet.createRandom() });
     const { page } = await open([wallet]);
     await chooseWallet(page, 'Broken Wallet');
@@ -133,7 +133,7 @@ describe('browser: wallet states on the login page', function () {
     const body = await (await answer).json();
     assert.equal(body.error, 'invalid_signature');
     const shown = await problemShown(page);
-    assert.ok(shown.includes(`The sign-in was refused: ${body.error_description}`), shown);
+    assert.ok(shown.includes(`The signature does not match the account ${wallet.address}`), shown);
     assert.ok(shown.includes(`Reference: ${body.reference}`), shown);
     await screenshot(page, 'login-server-rejected');
   });
