@@ -9,7 +9,6 @@
  * load balancer would not bring the RPC back.
  */
 import type { ContractWallets } from '../siwe/checks/context.js';
-import { SiweError } from '../siwe/siwe-error.js';
 import { ChainRpc, ChainUnavailableError } from './chain-rpc.js';
 import { verifyContractSignature } from './contract-signature.js';
 
@@ -38,11 +37,7 @@ export class Chains implements ContractWallets {
       return await verifyContractSignature(rpc, address, message, signature);
     } catch (error) {
       if (!(error instanceof ChainUnavailableError)) throw error;
-      throw new SiweError(
-        'chain_unavailable',
-        `the network of chain ${chainId} could not be reached to check this smart-account signature; try again in a moment`,
-        503,
-      );
+      return 'unavailable' as const; // the caller refuses with chain_unavailable (503): see ContractWallets
     }
   }
 

@@ -76,7 +76,7 @@
       const address = where === EXT ? ext.address.value.trim() : (current && (current.address || current.account)) || '';
       fail(plain ? t(plain, { address }) : t('refused', { description: description || code }), {
         reference,
-        retry: code === 'invalid_interaction' ? undefined : retry,
+        retry: code === 'invalid_interaction' || code === 'contract_wallet_unsupported' ? undefined : retry,
         where,
       });
     } else if (error.offline) fail(t('offline'), { retry, where });

@@ -35,6 +35,13 @@ export async function checkContractSignature(ctx: SiweContext): Promise<void> {
     );
   }
   const walletType = await wallets.verify(chainId, address, message, signature);
+  if (walletType === 'unavailable') {
+    throw new SiweError(
+      'chain_unavailable',
+      `the network of chain ${chainId} could not be reached to check this smart-account signature; try again in a moment`,
+      503,
+    );
+  }
   if (!walletType) {
     throw new SiweError('invalid_signature', `neither the key of ${address} nor its account contract accepts this signature`);
   }

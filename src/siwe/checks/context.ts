@@ -8,12 +8,16 @@ export type WalletType = 'eoa' | 'eip1271' | 'eip6492';
 /**
  * Account contracts that decide on signatures (ERC-1271, ERC-6492), per chain:
  * has() is false for a chain without an RPC; verify() resolves to how the
- * account accepted the signature, or false, and rejects with
- * SiweError('chain_unavailable') when the chain cannot be asked.
+ * account accepted the signature, false when it did not, or 'unavailable'
+ * when the chain cannot be asked (check-contract-signature then refuses with
+ * SiweError('chain_unavailable')). It answers with a value, not with one of
+ * our error classes: the chain code is imported lazily (app.ts), and a loader
+ * may give a lazily imported module its own copy of a shared module, whose
+ * classes then fail `instanceof` (as under mocha with tsx).
  */
 export interface ContractWallets {
   has(chainId: number): boolean;
-  verify(chainId: number, address: string, message: string, signature: string): Promise<'eip1271' | 'eip6492' | false>;
+  verify(chainId: number, address: string, message: string, signature: string): Promise<'eip1271' | 'eip6492' | false | 'unavailable'>;
 }
 
 /** Everything the server issued for this interaction; every field is bound. */

@@ -27,7 +27,9 @@ export interface BrowserSuite {
 export interface SuiteOptions {
   /** More clients, given the relying party (to register its redirect_uri). */
   clients?: (rp: RelyingParty) => ClientMetadata[];
-  env?: StartOptions['env'];
+  /** The server's environment; a function is called in the suite's before hook, so it can use what
+   *  an enclosing describe's before hook set up (e.g. a local chain's RPC URL). */
+  env?: StartOptions['env'] | (() => StartOptions['env']);
   /** The browser's language (Accept-Language); default en-US. */
   locale?: string;
 }
@@ -39,7 +41,10 @@ export function browserSuite(options: SuiteOptions = {}): BrowserSuite {
     this.timeout(60_000);
     suite.rp = await startRelyingParty();
     const clients = [FIRST_PARTY, THIRD_PARTY].map(suite.rp.register).concat(options.clients?.(suite.rp) ?? []);
-    [suite.server, suite.browser] = await Promise.all([startServer({ clients, env: options.env }), launchBrowser()]);
+    [suite.server, suite.browser] = await Promise.all([
+      startServer({ clients, env: typeof options.env === 'function' ? options.env() : options.env }),
+      launchBrowser(),
+    ]);
     suite.discover = (client) => discover(suite.server.issuer, client);
     suite.firstParty = await suite.discover(FIRST_PARTY);
   });
