@@ -3,7 +3,7 @@ import { lstat } from 'node:fs/promises';
 import { generateKey, generateRotatingJwks, readStoredJwks } from '../config/keys.js';
 import { algorithmOf, isExpiredRetiree, rotate, statusOf, type StoredJwks } from '../config/key-rotation.js';
 import { optional } from '../config/values.js';
-import { RETIRED_KEY_LIFETIME } from '../oidc/lifetimes.js';
+import { readLifetimes, retiredKeyLifetime } from '../config/lifetimes.js';
 import { parseOptions } from './args.js';
 import { CommandError, table, UsageError, type Io } from './io.js';
 import { writePrivateFile } from './private-file.js';
@@ -42,9 +42,11 @@ async function generate(args: string[], io: Io): Promise<void> {
 async function rotateCommand(args: string[], io: Io): Promise<void> {
   const { values } = parseOptions({ args, options: { file: { type: 'string' } }, strict: true });
   const file = fileOf(values.file, io);
+  // The server's own lifetimes, from the same environment: a bad one stops the rotation as it stops the start.
+  const retireForSeconds = retiredKeyLifetime(readLifetimes(io.env));
   const result = await rotate(await readStoredJwks(file), {
     now: new Date(),
-    retireForSeconds: RETIRED_KEY_LIFETIME,
+    retireForSeconds,
     generate: generateKey,
   });
   await writeJwks(file, result.jwks);

@@ -4,10 +4,13 @@
  */
 import { ConfigError } from './config-error.js';
 import { optional } from './values.js';
+import { parseLifetimes, type Lifetimes } from './lifetimes.js';
 import { parsePrivateNetworkHosts } from './private-network-hosts.js';
+import { parseRateLimits, type RateLimits } from './rate-limits.js';
 import { parseRegistration, type RegistrationConfig } from './registration.js';
 import { DEFAULT_RPC_TIMEOUT_MS, parseRpcUrls } from './rpc.js';
 import { parseSubjectFormat, type SubjectFormat } from './subject-format.js';
+import { parseLogFormat, type LogFormat } from './log-format.js';
 import { parseLogLevel, type LogLevel } from './log-level.js';
 import { processEnv } from './process-env.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
@@ -32,16 +35,29 @@ export interface Config {
   interactionTtl: number;
   /** Seconds of clock skew tolerated for `issuedAt` in the future. */
   clockSkew: number;
+  /** Token and session lifetimes, in seconds (ACCESS_TOKEN_TTL … SESSION_MAX_AGE). */
+  lifetimes: Lifetimes;
   logLevel: LogLevel;
+  /** LOG_FORMAT: `json` (one object per line) or `pretty` (development). */
+  logFormat: LogFormat;
   subjectFormat: SubjectFormat;
   registration: RegistrationConfig;
+  /** The abuse limits (RATE_LIMITS; REGISTRATION_RATE_LIMIT as the alias of `registration`); null where off. */
+  rateLimits: RateLimits;
+  /** The in-memory store's cap: at it, new interactions are refused with 503 (storage/memory-store.ts). */
+  memoryStoreMaxEntries: number;
   /** Hosts outgoing requests may reach although they resolve to loopback or private addresses. */
   privateNetworkHosts: string[];
   /** Chain id → JSON-RPC URL, for contract-wallet signatures. Never log a URL: see config/rpc.ts. */
   rpcUrls: Map<number, string>;
   /** Milliseconds one verification's chain calls may take. */
   rpcTimeout: number;
+  /** Seconds a stop (SIGTERM) may take: half accepting new requests, the rest finishing those in flight (web/shutdown.ts). */
+  shutdownTimeout: number;
 }
+
+/** 100,000 entries, or 200 MB of text, whichever comes first (see storage/memory-store.ts). */
+export const DEFAULT_MEMORY_STORE_MAX_ENTRIES = 100_000;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const MIN_COOKIE_KEY_LENGTH = 32;
@@ -127,12 +143,23 @@ export function readConfig(env: NodeJS.ProcessEnv = processEnv()): Config {
     chainIds,
     interactionTtl: parseInteger('INTERACTION_TTL', env.INTERACTION_TTL ?? '600', 60, 86400, problems),
     clockSkew: parseInteger('CLOCK_SKEW', env.CLOCK_SKEW ?? '60', 0, 600, problems),
+    lifetimes: parseLifetimes(env, problems),
     logLevel: parseLogLevel(env.LOG_LEVEL, 'info', problems),
+    logFormat: parseLogFormat(env.LOG_FORMAT, 'json', problems),
     subjectFormat: parseSubjectFormat(env.SUBJECT_FORMAT, problems),
     registration: parseRegistration(env, production, problems),
+    rateLimits: parseRateLimits(env, problems),
+    memoryStoreMaxEntries: parseInteger(
+      'MEMORY_STORE_MAX_ENTRIES',
+      optional(env.MEMORY_STORE_MAX_ENTRIES) ?? String(DEFAULT_MEMORY_STORE_MAX_ENTRIES),
+      100,
+      100_000_000,
+      problems,
+    ),
     privateNetworkHosts: parsePrivateNetworkHosts(env.PRIVATE_NETWORK_HOSTS, problems),
     rpcUrls: parseRpcUrls(env.RPC_URLS, chainIds, problems),
     rpcTimeout: parseInteger('RPC_TIMEOUT', optional(env.RPC_TIMEOUT) ?? String(DEFAULT_RPC_TIMEOUT_MS), 100, 60_000, problems),
+    shutdownTimeout: parseInteger('SHUTDOWN_TIMEOUT', optional(env.SHUTDOWN_TIMEOUT) ?? '10', 0, 600, problems),
   };
   if (production) {
     if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npx siwe-idp keys generate --out jwks.json)');

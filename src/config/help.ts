@@ -14,7 +14,19 @@ Environment:
                    false: nobody's; N: the N proxies in front (true = 1), the
                    N-th entry from the right; or proxy addresses/CIDR ranges,
                    e.g. 10.0.0.0/8,192.0.2.7: read from the right past them
+  SHUTDOWN_TIMEOUT seconds a stop (SIGTERM) may take                  default 10
+                   /readyz answers 503 at once; new connections are served
+                   for the first half, requests in flight until the end
   REDIS_URL        redis://… shared store for any number of instances default: in-memory, one process
+  MEMORY_STORE_MAX_ENTRIES
+                   the in-memory store's cap: at it, new sign-ins get   default 100000
+                   503 (never evicts); 100 or more
+  RATE_LIMITS      abuse limits, <name>=<count>/<window>,… or off; a name left out keeps its default
+                   per client address: auth (/auth), token (/token), login (sign-in attempts),
+                   session_end (/session/end), registration (/reg); address: failed sign-ins
+                   per Ethereum address and client address. Windows: second, minute, hour, day
+                   default auth=60/minute,token=600/minute,login=30/minute,
+                           session_end=30/minute,registration=20/hour,address=10/minute
   CLIENTS_FILE     JSON array of client metadata                      default: the dev client (development)
   JWKS_FILE        private JWKS (must include an EC P-256 key)        default: generated (development)
                    make and rotate one with: npx siwe-idp keys generate|rotate
@@ -25,6 +37,14 @@ Environment:
   RPC_TIMEOUT      ms one contract-wallet check's chain call may take  default 3000
   INTERACTION_TTL  seconds a sign-in (and its nonce) stays valid       default 600
   CLOCK_SKEW       seconds of clock skew tolerated                    default 60
+  ACCESS_TOKEN_TTL access token lifetime                              default 1h
+                   durations, here and below: seconds (3600) or with s, m, h, d (90s, 30m, 1h, 7d)
+  ID_TOKEN_TTL     ID token lifetime                                  default 1h
+  REFRESH_TOKEN_TTL
+                   idle lifetime of a refresh token (each use rotates it)  default 7d
+  SESSION_TTL      idle lifetime of a sign-in session                 default 7d
+  SESSION_MAX_AGE  absolute cap from the sign-in on sessions and      default 30d
+                   refresh tokens, however active; retired signing keys stay published as long
   SUBJECT_FORMAT   the ID token sub: address (EIP-55) or caip10       default address
                    (eip155:<chainId>:<address>)
   REGISTRATION     dynamic client registration: off, token or open    default off (token when
@@ -32,7 +52,7 @@ Environment:
   REGISTRATION_INITIAL_ACCESS_TOKEN
                    the Bearer token POST /reg requires with REGISTRATION=token
   REGISTRATION_RATE_LIMIT
-                   open registrations per client IP, N/second|minute|hour|day  default 20/hour
+                   the older spelling of RATE_LIMITS' registration=N/window (still read)
   REGISTRATION_CLIENT_TTL
                    seconds a registered client (and its registration
                    access token) lives without a sign-in              default 2592000 (30 days)
@@ -41,6 +61,7 @@ Environment:
                    (back-channel logout, client jwks_uri), comma-separated  default none
   NODE_ENV         "production" requires JWKS_FILE, COOKIE_KEYS, CLIENTS_FILE and an https issuer
   LOG_LEVEL        info | warn | error | silent                       default info
+  LOG_FORMAT       json (one object per line, on stderr) | pretty     default json
 
 Generate a signing key set: npx siwe-idp keys generate --out jwks.json
 Manage clients and keys, check a configuration: npx siwe-idp --help

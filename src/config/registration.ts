@@ -1,7 +1,8 @@
 /**
  * Dynamic client registration (RFC 7591/7592): REGISTRATION, its initial
- * access token, the open mode's rate limit and how long a registered client
- * lives without a sign-in.
+ * access token and how long a registered client lives without a sign-in.
+ * Its rate limit is RATE_LIMITS' `registration` (REGISTRATION_RATE_LIMIT is
+ * read there as an alias: see rate-limits.ts).
  */
 import { optional, parseChoice } from './values.js';
 
@@ -9,17 +10,10 @@ import { optional, parseChoice } from './values.js';
 export type RegistrationMode = 'off' | 'token' | 'open';
 export const REGISTRATION_MODES: readonly RegistrationMode[] = ['off', 'token', 'open'];
 
-export interface RateLimit {
-  max: number;
-  windowSeconds: number;
-}
-
 export interface RegistrationConfig {
   mode: RegistrationMode;
   /** The initial access token `token` mode requires (RFC 7591 section 3). */
   initialAccessToken: string | undefined;
-  /** Registrations per client IP and window in `open` mode. */
-  rateLimit: RateLimit;
   /**
    * Seconds a registered client lives without a sign-in (or an RFC 7592
    * update); its registration access token lives as long.
@@ -28,20 +22,8 @@ export interface RegistrationConfig {
 }
 
 const MIN_TOKEN_LENGTH = 32;
-const WINDOWS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86_400 };
-export const DEFAULT_RATE_LIMIT = '20/hour';
 export const DEFAULT_CLIENT_TTL = 30 * 86_400;
 const MAX_CLIENT_TTL = 10 * 365 * 86_400;
-
-/** "20/hour" → 20 per 3600 s; units: second, minute, hour, day. */
-export function parseRateLimit(raw: string, problems: string[]): RateLimit {
-  const match = /^\s*(\d{1,6})\s*\/\s*(second|minute|hour|day)s?\s*$/i.exec(raw);
-  if (!match || Number(match[1]) < 1) {
-    problems.push(`REGISTRATION_RATE_LIMIT must look like "20/hour" (a count per second, minute, hour or day), got "${raw}"`);
-    return { max: 20, windowSeconds: 3600 };
-  }
-  return { max: Number(match[1]), windowSeconds: WINDOWS[match[2]!.toLowerCase()]! };
-}
 
 export function parseRegistration(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): RegistrationConfig {
   const initialAccessToken = optional(env.REGISTRATION_INITIAL_ACCESS_TOKEN);
@@ -57,9 +39,8 @@ export function parseRegistration(env: NodeJS.ProcessEnv, production: boolean, p
   if (mode === 'token' && initialAccessToken && production && initialAccessToken.length < MIN_TOKEN_LENGTH) {
     problems.push(`REGISTRATION_INITIAL_ACCESS_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters long with NODE_ENV=production`);
   }
-  const rateLimit = parseRateLimit(optional(env.REGISTRATION_RATE_LIMIT) ?? DEFAULT_RATE_LIMIT, problems);
   const clientTtl = parseClientTtl(optional(env.REGISTRATION_CLIENT_TTL), problems);
-  return { mode, initialAccessToken: mode === 'token' ? initialAccessToken : undefined, rateLimit, clientTtl };
+  return { mode, initialAccessToken: mode === 'token' ? initialAccessToken : undefined, clientTtl };
 }
 
 /** Whole seconds, 1 to ten years; default 30 days. */

@@ -8,6 +8,7 @@ import { DEV_CLIENT, loadClients } from './clients.js';
 import { processEnv } from './process-env.js';
 import { readConfig, type Config } from './env.js';
 import { generateJwks, loadJwks, type PrivateJwks } from './keys.js';
+import { LIMIT_NAMES } from './rate-limits.js';
 
 export interface Settings {
   config: Config;
@@ -26,9 +27,19 @@ export function deploymentWarnings(config: Config): string[] {
     warnings.push('REDIS_URL is not set: sessions, codes and tokens live in this process only (one instance, lost on restart)');
   }
   if (config.registration.mode === 'open') {
-    const { max, windowSeconds } = config.registration.rateLimit;
+    const limit = config.rateLimits.registration;
     warnings.push(
-      `REGISTRATION=open: anyone may register clients (https or loopback redirect URIs, at most ${max} per ${windowSeconds} s per address)`,
+      `REGISTRATION=open: anyone may register clients (https or loopback redirect URIs, ${
+        limit ? `at most ${limit.max} per ${limit.windowSeconds} s per address` : 'with no rate limit: RATE_LIMITS turns it off'
+      })`,
+    );
+  }
+  const off = LIMIT_NAMES.filter((name) => config.rateLimits[name] === null);
+  if (off.length > 0) {
+    warnings.push(
+      off.length === LIMIT_NAMES.length
+        ? 'RATE_LIMITS=off: no abuse limits; one address can flood sign-ins, tokens and registrations'
+        : `RATE_LIMITS turns off the ${off.join(', ')} limit${off.length > 1 ? 's' : ''}`,
     );
   }
   if (config.siweScheme === 'https' && config.trustProxy.mode === 'off') {

@@ -3,6 +3,7 @@ import type { Config } from '../config/env.js';
 import type { ContractWallets } from '../siwe/checks/pipeline.js';
 import type { Store } from '../storage/store.js';
 import type { ClientLogos } from '../web/client-logos.js';
+import type { RateLimiter } from '../web/rate-limiter.js';
 
 /** What the interaction handlers work with. */
 export interface InteractionDeps {
@@ -15,4 +16,6 @@ export interface InteractionDeps {
   logos: ClientLogos;
   /** Chains with an RPC, for contract-wallet signatures; undefined when RPC_URLS is empty (EOAs only). */
   chains?: ContractWallets | undefined;
+  /** The abuse limits' counters: login counts failed sign-ins per Ethereum address (failed-logins.ts). */
+  rateLimiter?: RateLimiter | undefined;
 }

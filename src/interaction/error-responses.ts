@@ -8,6 +8,7 @@ import { log } from '../log.js';
 import { referenceId } from '../oidc/pages.js';
 import { isStoreOutage, STORE_OUTAGE } from '../storage/outage.js';
 import { renderPage } from '../web/render.js';
+import { auditLogin, isLoginAttempt } from './audit.js';
 import { wantsJson } from './respond.js';
 import { Problem } from '../web/problem.js';
 
@@ -50,6 +51,8 @@ export async function interactionErrors(ctx: Context, next: Next): Promise<void>
     if (described.status >= 500) {
       log.error('interaction failed', { reference, path: ctx.path, error: (error as Error).message });
     }
+    // Every refused login attempt is an audit event (audit.ts), with the reference the answer shows.
+    if (isLoginAttempt(ctx)) auditLogin(ctx, { outcome: described.error, reference });
     if (wantsJson(ctx)) {
       ctx.status = described.status;
       ctx.body = { error: described.error, error_description: described.description, reference };

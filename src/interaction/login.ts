@@ -3,10 +3,13 @@
  * Ethereum proof against this interaction's challenge and finishes the login.
  */
 import type { Context } from 'koa';
+import { referenceId } from '../oidc/pages.js';
 import { accountIdFor } from '../oidc/subject.js';
 import { verifySiwe, type SiweExpectation } from '../siwe/checks/pipeline.js';
+import { auditLogin, claimsOf, noteLoginAttempt } from './audit.js';
 import { type Fields, fieldsOf } from './body.js';
 import { challengeFor, consumeChallenge } from './challenge.js';
+import { failedLogins } from './failed-logins.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction, redirectUriOf } from './load.js';
 import { respondRedirect } from './respond.js';
@@ -26,10 +29,13 @@ function readAttempt({ message, signature }: Fields): { message: string; signatu
   return { message: message.replace(/\r\n/g, '\n'), signature: signature.trim() };
 }
 
-export function login({ provider, store, config, nonceKey, chains }: InteractionDeps) {
+export function login({ provider, store, config, nonceKey, chains, rateLimiter }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const attempt = readAttempt(fieldsOf(ctx));
+    // For the audit event (audit.ts), which error-responses.ts writes if the attempt is refused.
+    noteLoginAttempt(ctx, claimsOf(attempt.message));
     const loaded = await loadInteraction(ctx, provider, 'login');
+    noteLoginAttempt(ctx, { client_id: loaded.client.clientId });
     const { uid } = loaded.interaction;
     const challenge = challengeFor(nonceKey, loaded.interaction);
 
@@ -46,7 +52,16 @@ export function login({ provider, store, config, nonceKey, chains }: Interaction
       consumeNonce: (nonce) => consumeChallenge(store, uid, challenge, nonce),
       contractWallets: chains,
     };
-    const { address, message, walletType } = await verifySiwe(attempt, expected);
+    // Failed sign-ins per Ethereum address (RATE_LIMITS' `address`): a gate after parsing, a count per refusal.
+    const failures = failedLogins(rateLimiter, ctx);
+    let verified: Awaited<ReturnType<typeof verifySiwe>>;
+    try {
+      verified = await verifySiwe(attempt, expected, failures?.checks);
+    } catch (error) {
+      await failures?.record(error);
+      throw error;
+    }
+    const { address, message, walletType } = verified;
 
     const redirectTo = await provider.interactionResult(
       ctx.req,
@@ -65,5 +80,6 @@ export function login({ provider, store, config, nonceKey, chains }: Interaction
       { mergeWithLastSubmission: false },
     );
     respondRedirect(ctx, redirectTo);
+    auditLogin(ctx, { outcome: 'success', reference: referenceId(), address, chain_id: message.chainId, wallet_type: walletType });
   };
 }

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { CLAIMS } from '../oidc/claims.js';
 import { renderPage } from '../web/render.js';
 import { brandingFor } from './branding.js';
-import { CHAIN_NAMES } from './chains.js';
+import { CHAIN_NAMES } from './chain-names.js';
 import { challengeFor } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction, type Interaction } from './load.js';

@@ -12,6 +12,7 @@ import { LOCALES } from '../i18n/catalogues.js';
 import { log } from '../log.js';
 import type { Store } from '../storage/store.js';
 import { resolveClientAddress } from '../web/client-address.js';
+import type { RateLimiter } from '../web/rate-limiter.js';
 import { hsts } from '../web/hsts.js';
 import { pinOrigin } from '../web/pinned-origin.js';
 import { accountFinder } from './account.js';
@@ -20,12 +21,12 @@ import { clientBasedCORS } from './client-cors.js';
 import { withClientIndex } from './client-index.js';
 import { extendRegisteredClientsOnSignIn, withRegisteredClientLifetime } from './client-lifetime.js';
 import { loadExistingGrant } from './grants.js';
-import { LIFETIMES } from './lifetimes.js';
+import { providerTtl } from './token-lifetimes.js';
 import { recordSignIn, signInOfSession } from './sign-in-record.js';
 import { isSpecialUseRefusal, outboundFetch } from './outbound-fetch.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
-import { registrationRateLimit } from './registration-rate-limit.js';
 import { checkSelfAssertedMetadata, isSelfAsserted, registrationFeatures } from './registration-policy.js';
+import { limitedRoutes } from './limited-routes.js';
 import { providerRoutes } from './route-matcher.js';
 import { checkResourceServerMetadata, introspectionAllowed, RESOURCE_SERVER, revocationAllowed } from './token-policies.js';
 
@@ -38,10 +39,15 @@ export interface ProviderOptions {
   /**
    * The shared store behind the adapter. With it, stored clients are indexed
    * (for the command-line tool), registered clients expire when idle, the
-   * chain of each sign-in is kept for the `ethereum` scope, and open
-   * registration is rate-limited.
+   * chain of each sign-in is kept for the `ethereum` scope.
    */
   store?: Store;
+  /**
+   * The abuse limits' counters (RATE_LIMITS): with them, requests to the
+   * authorization, token, logout and registration endpoints and to the
+   * login route count per client address (limited-routes.ts).
+   */
+  rateLimiter?: RateLimiter;
 }
 
 /** The response types federation needs; a client uses those it registered (default: code). */
@@ -115,7 +121,9 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
     renderError,
     // OpenID Connect Discovery: the languages our pages speak (ui_locales chooses among them).
     discovery: { ui_locales_supported: LOCALES },
-    ttl: { ...LIFETIMES, Interaction: config.interactionTtl },
+    ttl: providerTtl(config.lifetimes, config.interactionTtl),
+    // Every use of a refresh token rotates it: the new one gets a fresh idle window (REFRESH_TOKEN_TTL), see lifetimes.ts.
+    rotateRefreshToken: true,
   };
 }
 
@@ -127,14 +135,15 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   pinOrigin(provider, config.issuer);
   resolveClientAddress(provider, config.trustProxy);
   provider.use(hsts(config.issuer));
+  if (options.rateLimiter) {
+    // First, before any other work: a refused request costs one count.
+    const routes = providerRoutes(provider, { enableHttpPostMethods: configuration.enableHttpPostMethods === true });
+    provider.use(limitedRoutes(options.rateLimiter, routes));
+  }
   if (store) {
-    provider.use(recordSignIn(store));
+    provider.use(recordSignIn(store, config.lifetimes.sessionMaxAge));
     const staticIds = new Set(options.clients.map((client) => String(client.client_id)));
     provider.use(extendRegisteredClientsOnSignIn(provider, store, config.registration.clientTtl, staticIds));
-    if (config.registration.mode === 'open') {
-      const routes = providerRoutes(provider, { enableHttpPostMethods: configuration.enableHttpPostMethods === true });
-      provider.use(registrationRateLimit(store, config.registration.rateLimit, routes));
-    }
   }
   provider.on('backchannel.error', (_ctx, error, client) => {
     const blocked = isSpecialUseRefusal(error);

@@ -14,7 +14,7 @@
  *     registered wins, and static paths win over parameterized ones.
  *
  * The path is Koa's `ctx.path` (an absolute-form request target is reduced to
- * its path, as for the router). test/security/registration-routes.test.ts checks
+ * its path, as for the router). test/oidc/route-matcher.test.ts checks
  * this against the running provider.
  */
 import type Provider from 'oidc-provider';

@@ -13,7 +13,6 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { WalletType } from '../siwe/checks/pipeline.js';
 import { guarded } from '../storage/outage.js';
 import type { Store } from '../storage/store.js';
-import { LIFETIMES } from './lifetimes.js';
 
 const recordKey = (sessionUid: string) => `login:chain:${sessionUid}`;
 
@@ -32,8 +31,11 @@ export function completedLogin(ctx: Context | KoaContextWithOIDC | undefined): L
   return typeof login?.accountId === 'string' ? login : undefined;
 }
 
-/** Koa middleware around oidc-provider: after a resume that signed someone in, keep the record. */
-export function recordSignIn(store: Store) {
+/**
+ * Koa middleware around oidc-provider: after a resume that signed someone in, keep the record
+ * for `lifetime` seconds: SESSION_MAX_AGE, the longest its session and refresh tokens can live.
+ */
+export function recordSignIn(store: Store, lifetime: number) {
   return async (ctx: Context, next: Next): Promise<void> => {
     await next();
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
@@ -43,7 +45,7 @@ export function recordSignIn(store: Store) {
     if (typeof login?.chainId !== 'number' || !session?.uid || session.accountId !== login.accountId) return;
     const record: SignInRecord = { chainId: login.chainId, walletType: login.walletType };
     // Fail closed, like every other write of a sign-in: on an outage the authorization response does not leave.
-    await guarded(() => store.set(recordKey(session.uid), record, LIFETIMES.Session * 1000));
+    await guarded(() => store.set(recordKey(session.uid), record, lifetime * 1000));
   };
 }
 

@@ -1,8 +1,9 @@
 import { errors } from 'oidc-provider';
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 
+import { log } from '../log.js';
 import type { Store } from './store.js';
-import { guarded } from './outage.js';
+import { guarded, storeFull } from './outage.js';
 
 /*
  * Keys (model names are PascalCase, so these prefixes cannot collide):
@@ -25,6 +26,17 @@ function label(model: string): string {
 }
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+const FULL_WARNING_INTERVAL_MS = 60_000;
+let lastFullWarning = 0;
+
+/** Says so in the log, at most once a minute: a full store is a flood, or a cap set too low. */
+function refusedWhileFull(): void {
+  const now = Date.now();
+  if (now - lastFullWarning < FULL_WARNING_INTERVAL_MS) return;
+  lastFullWarning = now;
+  log.warn('the in-memory store is full (MEMORY_STORE_MAX_ENTRIES): new sign-ins are refused with 503 until entries expire');
+}
 
 /** The grant an artifact belongs to: its grantId, or its own id for the Grant record. */
 function grantOf(model: string, id: string, payload: AdapterPayload): string | undefined {
@@ -83,6 +95,12 @@ export function createAdapter(store: Store): AdapterConstructor {
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const ttlMs = typeof expiresIn === 'number' ? Math.max(1, expiresIn) * 1000 : undefined;
       await guarded(async () => {
+        // The in-memory store at its cap refuses new interactions only (see MemoryStore): an
+        // interaction already started is still saved, and sessions, codes and tokens are never refused.
+        if (this.#model === 'Interaction' && store.full && (await store.get(artifactKey(this.#model, id))) === undefined) {
+          refusedWhileFull();
+          throw storeFull();
+        }
         // Indexes first, the artifact last. If a write fails midway, what is left
         // is an index entry pointing at nothing, which lookups and revocation
         // skip. The other order could leave a live artifact that the grant index

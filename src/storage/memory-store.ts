@@ -1,30 +1,88 @@
 import { Keyv } from 'keyv';
 
+import { DEFAULT_MEMORY_STORE_MAX_ENTRIES } from '../config/env.js';
+
 import { KeyedLock } from './keyed-lock.js';
 import type { Store } from './store.js';
 import { SweepingMap } from './sweeping-map.js';
 import { checkSetTtl, checkTtl } from './ttl.js';
+
+/** How often, at most, full() sweeps expired entries before answering. */
+const FULL_SWEEP_INTERVAL_MS = 1000;
+
+/** The text budget per entry of the cap: maxEntries entries of this many characters on average. */
+export const CHARS_PER_ENTRY = 2048;
 
 /**
  * Process-local store: keyv over a SweepingMap. Every write goes through a
  * per-key lock, so take / setIfAbsent / addToSet are atomic against any
  * concurrent caller of this store (plain get() needs no lock).
  * Index sets are keyv values holding a string array.
+ *
+ * Size cap (MEMORY_STORE_MAX_ENTRIES, default 100,000): the store is `full`
+ * at that many entries, or when its keys and values hold as many characters
+ * as that many entries of 2 KB would (about 200 MB of text by default),
+ * whichever comes first. Most entries take well under 1 KB (a sign-in's
+ * interaction about 0.6 KB), so the count binds in normal use; the text
+ * budget binds when a flood sends the largest requests (an interaction can
+ * then take about 56 KB). The store itself never refuses a write and never
+ * evicts: at the cap the adapter refuses to create new interactions (503
+ * temporarily_unavailable, storage/adapter.ts). Anonymous authorization
+ * requests are what can flood it; sessions, codes and tokens follow sign-ins
+ * that already passed, and are never refused.
  */
 export class MemoryStore implements Store {
   readonly kind = 'memory';
   readonly #map: SweepingMap;
   readonly #keyv: Keyv;
   readonly #lock = new KeyedLock();
+  #maxEntries: number;
+  #lastFullSweep = 0;
 
-  constructor(options: { sweepIntervalMs: number }) {
+  constructor(options: { sweepIntervalMs: number; maxEntries?: number }) {
     this.#map = new SweepingMap(options.sweepIntervalMs);
     this.#keyv = new Keyv({ store: this.#map, useKeyPrefix: false, throwOnErrors: true });
+    this.#maxEntries = options.maxEntries ?? DEFAULT_MEMORY_STORE_MAX_ENTRIES;
   }
 
   /** Entries held in memory, including expired ones not swept yet. */
   get size(): number {
     return this.#map.size;
+  }
+
+  /** The cap `full` compares with (app.ts sets it from MEMORY_STORE_MAX_ENTRIES). */
+  get maxEntries(): number {
+    return this.#maxEntries;
+  }
+
+  set maxEntries(value: number) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`maxEntries must be a positive integer, got ${value}`);
+    this.#maxEntries = value;
+  }
+
+  /** Characters of every key and value held, expired ones not swept yet included. */
+  get chars(): number {
+    return this.#map.chars;
+  }
+
+  /**
+   * Whether the store is at its cap: maxEntries entries, or maxEntries × 2 KB
+   * of text. At the cap, expired entries not swept yet are swept first (at
+   * most once a second, so a flood against a full store does not sweep on
+   * every request).
+   */
+  get full(): boolean {
+    if (!this.#atCap()) return false;
+    const now = Date.now();
+    if (now - this.#lastFullSweep >= FULL_SWEEP_INTERVAL_MS) {
+      this.#lastFullSweep = now;
+      this.#map.sweep(now);
+    }
+    return this.#atCap();
+  }
+
+  #atCap(): boolean {
+    return this.#map.size >= this.#maxEntries || this.#map.chars >= this.#maxEntries * CHARS_PER_ENTRY;
   }
 
   async get<T>(key: string): Promise<T | undefined> {

@@ -23,9 +23,25 @@ export function isStoreOutage(error: unknown): boolean {
   return error instanceof StoreUnavailableError || error instanceof errors.TemporarilyUnavailable;
 }
 
+/** The in-memory store at its size cap (MEMORY_STORE_MAX_ENTRIES): new interactions are refused, like an outage. */
+export const STORE_FULL = {
+  status: 503,
+  error: 'temporarily_unavailable',
+  description: 'the service is at capacity and cannot start a new sign-in; try again in a few minutes',
+} as const;
+
+/** The memory store's refusal of a new interaction, as oidc-provider's 503 temporarily_unavailable. */
+export function storeFull(): errors.TemporarilyUnavailable {
+  return unavailable(STORE_FULL.description);
+}
+
 /** A store outage as oidc-provider's 503 temporarily_unavailable. */
 export function temporarilyUnavailable(cause: StoreUnavailableError): errors.TemporarilyUnavailable {
-  const error = new errors.TemporarilyUnavailable(STORE_OUTAGE.description, { cause });
+  return unavailable(STORE_OUTAGE.description, cause);
+}
+
+function unavailable(description: string, cause?: unknown): errors.TemporarilyUnavailable {
+  const error = new errors.TemporarilyUnavailable(description, cause === undefined ? {} : { cause });
   error.status = STORE_OUTAGE.status;
   error.statusCode = STORE_OUTAGE.status;
   // expose was computed for the default 400; keep it, or oidc-provider renders server_error.

@@ -64,6 +64,21 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
 
 type Unavailable = (operation: string, error: unknown) => StoreUnavailableError;
 
+/**
+ * What rate-limiter-flexible's RateLimiterRedis needs to count in this
+ * store's Redis (web/rate-limiter.ts): nothing else should use it.
+ */
+export interface RedisRateLimitBackend {
+  /** The store's own node-redis client (offline queue disabled: a command fails at once while disconnected). */
+  client: RedisClient;
+  /** The Redis key of a store key, in this store's namespace ("<namespace>::<key>"). */
+  redisKey(key: string): string;
+  /** The bound every store operation gets, in milliseconds. */
+  timeoutMs: number;
+  /** A failure as this store reports it (URL scrubbed of credentials). */
+  unavailable: Unavailable;
+}
+
 /** KEYS[1] still holds ARGV[1]: replace it with ARGV[2], expiring in ARGV[3] ms; 1 if done, else 0. */
 const REFRESH_IF_UNCHANGED = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -100,6 +115,22 @@ export class RedisStore implements Store {
   async connect(): Promise<void> {
     await this.#guard('connect', () => this.#adapter.getClient());
     await this.ping();
+  }
+
+  /**
+   * For rate-limiter-flexible only (web/rate-limiter.ts): it counts with the
+   * raw client, in this store's namespace, under the same bound. Only single
+   * commands and scripts (EVAL) fail fast while Redis is away: @redis/client
+   * queues MULTI while offline, so its users must never send MULTI.
+   * A getter, not a method: it reads nothing and writes nothing.
+   */
+  get rateLimitBackend(): RedisRateLimitBackend {
+    return {
+      client: this.#client,
+      redisKey: (key) => this.#records.redisKey(key),
+      timeoutMs: this.#timeoutMs,
+      unavailable: this.#unavailable,
+    };
   }
 
   async get<T>(key: string): Promise<T | undefined> {

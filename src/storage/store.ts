@@ -35,6 +35,12 @@ export interface Store {
    * sets, counters are native values, not keyv values: read them only with increment().
    */
   increment(key: string, ttlMs: number): Promise<number>;
+  /**
+   * The in-memory store only: true at its size cap (MEMORY_STORE_MAX_ENTRIES),
+   * when the adapter refuses new interactions. Redis has none: its own
+   * `maxmemory` bounds it (with `noeviction`, a write beyond it fails as an outage).
+   */
+  readonly full?: boolean;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,12 +54,14 @@ export interface StoreOptions {
   timeoutMs?: number;
   /** Memory backend: how often expired entries are dropped. Defaults to 60000. */
   sweepIntervalMs?: number;
+  /** Memory backend: its size cap (see MemoryStore). Defaults to 100000. */
+  maxEntries?: number;
 }
 
 /** Redis: fails fast with StoreUnavailableError if Redis is unreachable at start. */
 export async function createStore(options: StoreOptions): Promise<Store> {
   if (options.redisUrl === undefined || options.redisUrl === '') {
-    return new MemoryStore({ sweepIntervalMs: options.sweepIntervalMs ?? 60_000 });
+    return new MemoryStore({ sweepIntervalMs: options.sweepIntervalMs ?? 60_000, maxEntries: options.maxEntries });
   }
   return createRedisStore({
     url: options.redisUrl,

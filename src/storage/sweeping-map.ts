@@ -3,17 +3,25 @@ interface Entry {
   expiresAt: number | undefined;
 }
 
+/** What an entry holds, in characters: its key and its value (keyv hands over serialized strings). */
+function charsOf(key: string, value: unknown): number {
+  return key.length + (typeof value === 'string' ? value.length : 0);
+}
+
 /**
  * A keyv storage adapter over a Map that forgets expired entries by itself:
  * reads never return them, and a periodic sweep (unref'd timer) deletes them,
  * so memory stays bounded even for keys that are never read again.
  * Keyv passes the TTL in milliseconds as the third argument of set().
+ * It keeps count of the characters its entries hold (`chars`), for the
+ * memory store's size cap.
  */
 export class SweepingMap {
   /** Set by keyv; this adapter does not prefix keys. */
   namespace: string | undefined;
   readonly #entries = new Map<string, Entry>();
   readonly #timer: NodeJS.Timeout;
+  #chars = 0;
 
   constructor(sweepIntervalMs: number) {
     this.#timer = setInterval(() => this.sweep(), sweepIntervalMs);
@@ -25,13 +33,18 @@ export class SweepingMap {
     return this.#entries.size;
   }
 
+  /** Characters of every key and value held, expired ones not swept yet included. */
+  get chars(): number {
+    return this.#chars;
+  }
+
   get(key: string): unknown {
     const entry = this.#entries.get(key);
     if (entry === undefined) {
       return undefined;
     }
     if (isExpired(entry, Date.now())) {
-      this.#entries.delete(key);
+      this.delete(key);
       return undefined;
     }
     return entry.value;
@@ -43,22 +56,29 @@ export class SweepingMap {
 
   set(key: string, value: unknown, ttlMs?: number): boolean {
     const expiresAt = typeof ttlMs === 'number' && ttlMs > 0 ? Date.now() + ttlMs : undefined;
+    const previous = this.#entries.get(key);
+    if (previous !== undefined) this.#chars -= charsOf(key, previous.value);
     this.#entries.set(key, { value, expiresAt });
+    this.#chars += charsOf(key, value);
     return true;
   }
 
   delete(key: string): boolean {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return false;
+    this.#chars -= charsOf(key, entry.value);
     return this.#entries.delete(key);
   }
 
   clear(): void {
     this.#entries.clear();
+    this.#chars = 0;
   }
 
   sweep(now = Date.now()): void {
     for (const [key, entry] of this.#entries) {
       if (isExpired(entry, now)) {
-        this.#entries.delete(key);
+        this.delete(key);
       }
     }
   }

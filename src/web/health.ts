@@ -7,10 +7,16 @@
  * balancer taking it out would not bring the RPC back, and every instance
  * shares the same RPC anyway. Chain states are the last observed ones, so
  * polling /readyz sends no request to any RPC.
+ *
+ * Once a stop has begun (SIGTERM, see shutdown.ts) /readyz answers 503
+ * `{"status":"draining"}` at once, without asking the store, so the load
+ * balancer takes the instance out of rotation while it still serves; /healthz
+ * stays 200 (the process is alive, and must not be killed for draining).
  */
 import type { Context, Next } from 'koa';
 import { outageBody, STORE_OUTAGE } from '../storage/outage.js';
 import type { Store } from '../storage/store.js';
+import { isDraining } from './shutdown.js';
 
 export interface ChainStatus {
   status(): Record<string, { rpc: string; state: string; since: string }>;
@@ -31,6 +37,11 @@ export function health(store: Store, chainIds: readonly number[] = [], chains?: 
     }
     if (ctx.path === '/readyz') {
       ctx.set('Cache-Control', 'no-store');
+      if (isDraining(ctx.app)) {
+        ctx.status = 503;
+        ctx.body = { status: 'draining', store: store.kind, chains: chainsBody(chainIds, chains) };
+        return;
+      }
       try {
         await store.ping();
         ctx.body = { status: 'ready', store: store.kind, chains: chainsBody(chainIds, chains) };

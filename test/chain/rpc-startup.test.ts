@@ -107,7 +107,10 @@ describe('the start with RPC_URLS (anvil)', function () {
     await counter.setMode('refuse');
     const server = await start({ CHAIN_IDS: String(CHAIN_ID), RPC_URLS: `${CHAIN_ID}=${secretUrl()}` });
     const warning = stderr.take();
-    assert.match(warning, /WARN {2}!!! RPC_URLS: chain 31337's RPC \(http:\/\/127\.0\.0\.1:\d+\) did not answer/);
+    assert.match(
+      warning,
+      /"level":"warn","time":"[^"]+","msg":"!!! RPC_URLS: chain 31337's RPC \(http:\/\/127\.0\.0\.1:\d+\) did not answer/,
+    );
     assert.ok(warning.includes(counter.url), warning);
     assert.match(warning, /fail closed \(503\)/);
     assertNoSecret(warning, 'the start-up warning');

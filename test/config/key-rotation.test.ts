@@ -16,7 +16,7 @@ import * as oidc from 'openid-client';
 import type { ConfigError } from '../../src/config/config-error.js';
 import { generateJwks, generateKey, generateRotatingJwks, loadJwks } from '../../src/config/keys.js';
 import { providerKeys, rotate, statusOf, type StoredJwks } from '../../src/config/key-rotation.js';
-import { RETIRED_KEY_LIFETIME } from '../../src/oidc/lifetimes.js';
+import { RETIRED_KEY_LIFETIME } from '../../src/oidc/token-lifetimes.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { cli } from '../support/cli.js';
 import { BASIC, RP_CALLBACK, RP_ORIGIN } from '../support/federation-clients.js';

@@ -10,7 +10,6 @@ describe('federation configuration', () => {
     assert.deepEqual(config.registration, {
       mode: 'off',
       initialAccessToken: undefined,
-      rateLimit: { max: 20, windowSeconds: 3600 },
       clientTtl: 30 * 86_400,
     });
     assert.deepEqual(config.privateNetworkHosts, []);
@@ -25,7 +24,8 @@ describe('federation configuration', () => {
     });
     assert.equal(config.subjectFormat, 'caip10');
     assert.equal(config.registration.mode, 'open');
-    assert.deepEqual(config.registration.rateLimit, { max: 5, windowSeconds: 60 });
+    // The older spelling of RATE_LIMITS=registration=5/minute (test/config/rate-limits.test.ts).
+    assert.deepEqual(config.rateLimits.registration, { max: 5, windowSeconds: 60 });
     assert.deepEqual(config.privateNetworkHosts, ['keycloak.internal', '10.0.0.5', '[::1]']);
   });
 

@@ -431,6 +431,9 @@ for (const backend of BACKENDS) {
     before(async () => {
       server = await startServer({
         backend,
+        // The corpus is a flood from one address, and a limit's count is a write: the limits are
+        // tested in test/oidc/limited-routes.test.ts and test/interaction/failed-logins.test.ts.
+        env: { RATE_LIMITS: 'off' },
         shared: { jwks: await generateJwks(), cookieKeys: [randomBytes(32).toString('hex')], namespace },
       });
       world = await setUp(server);

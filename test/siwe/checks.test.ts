@@ -104,7 +104,9 @@ describe('SIWE verification rules at POST /interaction/:uid/login', () => {
   const wallet = Wallet.createRandom() as unknown as Wallet;
 
   before(async () => {
-    server = await startServer({ env: { CHAIN_IDS: '1,10' } });
+    // Every rejection below is a failed sign-in of one address from one client address, dozens a minute: off the
+    // login limits (RATE_LIMITS, tested in test/interaction/failed-logins.test.ts), so each rule's own answer shows.
+    server = await startServer({ env: { CHAIN_IDS: '1,10', RATE_LIMITS: 'address=off,login=off' } });
     agent = supertest.agent(server.issuer);
     uid = await startInteraction(agent, authorizeUrl(newAuthRequest(FIRST_PARTY.client_id)));
     view = await getInteraction(agent, uid);

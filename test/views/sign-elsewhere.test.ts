@@ -68,10 +68,7 @@ describe('browser: no wallet, sign elsewhere', function () {
     const message = await page.getByLabel('Message', { exact: true }).inputValue();
     await page.getByLabel('Signature').fill(await Wallet.createRandom().signMessage(message));
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    assert.match(
-      await problemShown(page, 'ext-problem'),
-      new RegExp(`The signature does not match the account ${signer.address}`),
-    );
+    assert.match(await problemShown(page, 'ext-problem'), new RegExp(`The signature does not match the account ${signer.address}`));
     await screenshot(page, 'login-sign-elsewhere-refused');
   });
 });

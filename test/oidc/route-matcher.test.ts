@@ -1,11 +1,13 @@
 /**
- * The open-registration rate limit counts every request oidc-provider's router
- * sends to the registration endpoint, however the path is spelled, and nothing
- * else: each spelling is tried against the running server, and the matcher
- * that decides is checked on its own.
+ * The route matcher decides which oidc-provider route a request goes to, as
+ * oidc-provider's own router does, so the limits in front of it
+ * (limited-routes.ts) count every spelling the provider serves and nothing
+ * else. Checked against the running provider with the registration limit (a
+ * large corpus of spellings, each from its own client address), and on its own.
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { setLogLevel } from '../../src/log.js';
 import { RouteMatcher, fold, providerRoutes } from '../../src/oidc/route-matcher.js';
 import { startServer, type TestServer } from '../support/server.js';
 
@@ -44,14 +46,18 @@ function caseVariants(word: string): string[] {
   return out;
 }
 
-describe('the registration rate limit counts whatever the router routes to registration', () => {
+describe('the registration limit counts whatever the router routes to registration', () => {
   let server: TestServer;
   let port: number;
   before(async () => {
-    server = await startServer({ env: { REGISTRATION: 'open', REGISTRATION_RATE_LIMIT: '1/hour', TRUST_PROXY: '1' } });
+    setLogLevel('error');
+    server = await startServer({ env: { REGISTRATION: 'open', RATE_LIMITS: 'registration=1/hour', TRUST_PROXY: '1' } });
     port = (server.server.address() as { port: number }).port;
   });
-  after(() => server.close());
+  after(async () => {
+    await server.close();
+    setLogLevel('info');
+  });
 
   const body = JSON.stringify({ redirect_uris: ['https://rp.example.test/callback'] });
   const spellings = () => [

@@ -1,0 +1,92 @@
+/**
+ * The audit trail of sign-ins: every POST /interaction/:uid/login writes one
+ * `login` event, an info line, once its outcome is known: login.ts writes the
+ * success, error-responses.ts every refusal (whatever refused it: the body,
+ * the interaction, a SIWE rule, an outage). The fields, each present (null
+ * when not known at the refusal):
+ *
+ * - `event`: "login"; `time`: the line's time;
+ * - `outcome`: "success", or the `error` code the answer carried (e.g. `invalid_signature`);
+ * - `address`: the signer on success; on a refusal the address the message
+ *   claims, when it parsed (unproven);
+ * - `client_id`: the relying party of the interaction, once it was loaded;
+ * - `chain_id`: the message's chain id, when it parsed;
+ * - `wallet_type`: how the signature was proven (eoa, eip1271, eip6492), on success;
+ * - `client_address`: the client's IP address (ctx.ip, as TRUST_PROXY resolves it);
+ * - `reference`: the id the error answer shows the person (on success a fresh
+ *   one), so what a person quotes is found in the logs;
+ * - `request_id`: the request's id (X-Request-Id).
+ *
+ * Never the message text, its signature or any cookie.
+ */
+import type { Context } from 'koa';
+import { log } from '../log.js';
+import { parseSiweMessage } from '../siwe/eip4361.js';
+import type { WalletType } from '../siwe/checks/pipeline.js';
+import { requestIdOf } from '../web/request-id.js';
+
+/** What the login handler learned of an attempt so far (ctx.state.loginAttempt). */
+export interface LoginAttempt {
+  address?: string;
+  chain_id?: number;
+  client_id?: string;
+}
+
+export interface LoginEvent {
+  event: 'login';
+  outcome: string;
+  address: string | null;
+  client_id: string | null;
+  chain_id: number | null;
+  wallet_type: WalletType | null;
+  client_address: string;
+  reference: string;
+  request_id: string | null;
+}
+
+const LOGIN_PATH = /^\/interaction\/[^/]+\/login$/;
+
+/** Whether `ctx` is a login attempt: POST /interaction/:uid/login. */
+export function isLoginAttempt(ctx: Context): boolean {
+  return ctx.method === 'POST' && LOGIN_PATH.test(ctx.path);
+}
+
+function attemptOf(ctx: Context): LoginAttempt {
+  return (ctx.state as { loginAttempt?: LoginAttempt }).loginAttempt ?? {};
+}
+
+/** Records what is known of the attempt, for its event. */
+export function noteLoginAttempt(ctx: Context, fields: LoginAttempt): void {
+  ctx.state.loginAttempt = { ...attemptOf(ctx), ...fields };
+}
+
+/** The address and chain id a message claims, when it parses (nothing otherwise). */
+export function claimsOf(messageText: string): LoginAttempt {
+  try {
+    const message = parseSiweMessage(messageText);
+    return { address: message.address, chain_id: message.chainId };
+  } catch {
+    return {};
+  }
+}
+
+/** Writes the attempt's `login` event; returns it. */
+export function auditLogin(
+  ctx: Context,
+  outcome: { outcome: string; reference: string; address?: string; chain_id?: number; wallet_type?: WalletType },
+): LoginEvent {
+  const attempt = { ...attemptOf(ctx), ...outcome };
+  const event: LoginEvent = {
+    event: 'login',
+    outcome: outcome.outcome,
+    address: attempt.address ?? null,
+    client_id: attempt.client_id ?? null,
+    chain_id: attempt.chain_id ?? null,
+    wallet_type: outcome.wallet_type ?? null,
+    client_address: ctx.ip,
+    reference: outcome.reference,
+    request_id: requestIdOf(ctx) ?? null,
+  };
+  log.info(outcome.outcome === 'success' ? 'login succeeded' : `login refused: ${outcome.outcome}`, { ...event });
+  return event;
+}
