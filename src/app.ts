@@ -12,6 +12,7 @@ import type { Settings } from './config/settings.js';
 import { nonceKeyFrom } from './interaction/challenge.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { log } from './log.js';
+import type { Metrics } from './metrics/registry.js';
 import { createProvider } from './oidc/provider.js';
 import { createAdapter } from './storage/adapter.js';
 import { MemoryStore } from './storage/memory-store.js';
@@ -28,10 +29,10 @@ import { staticAssets } from './web/static.js';
  * stops the start, an endpoint that does not answer is a loud warning. Without
  * RPC_URLS nothing chain-related is loaded: the EOA path never needs it.
  */
-async function openChains(config: Config): Promise<Chains | undefined> {
+async function openChains(config: Config, metrics: Metrics | undefined): Promise<Chains | undefined> {
   if (config.rpcUrls.size === 0) return undefined;
   const { Chains } = await import('./chain/chains.js');
-  const chains = new Chains(config.rpcUrls, config.rpcTimeout);
+  const chains = new Chains(config.rpcUrls, config.rpcTimeout, metrics && ((...call) => metrics.rpcCall(...call)));
   const { problems, warnings } = await chains.probe();
   if (problems.length > 0) {
     chains.close();
@@ -41,14 +42,23 @@ async function openChains(config: Config): Promise<Chains | undefined> {
   return chains;
 }
 
-export async function createApp(settings: Settings, store: Store): Promise<Provider> {
+/**
+ * The application on `store`. With `metrics` (METRICS_PORT: main.ts creates
+ * them and serves them on their own port, metrics/server.ts) it also counts:
+ * request times per route, oidc-provider's events, store and RPC calls, rate
+ * limit refusals and sign-ins (audit.ts, through ctx.metrics). Without, none
+ * of that is installed.
+ */
+export async function createApp(settings: Settings, backend: Store, metrics?: Metrics): Promise<Provider> {
   const { config, jwks, clients, cookieKeys } = settings;
   cacheViews(config.production);
-  const chains = await openChains(config);
+  const chains = await openChains(config, metrics);
   // The in-memory store's cap (MEMORY_STORE_MAX_ENTRIES): at it, new interactions are refused (storage/memory-store.ts).
-  if (store instanceof MemoryStore) store.maxEntries = config.memoryStoreMaxEntries;
+  if (backend instanceof MemoryStore) backend.maxEntries = config.memoryStoreMaxEntries;
   // The abuse limits (RATE_LIMITS), counted in the same store: every instance sharing Redis counts together.
-  const rateLimiter = new RateLimiter(store, config.rateLimits);
+  const rateLimiter = new RateLimiter(backend, config.rateLimits, metrics);
+  // With metrics, every store call is counted and timed (a decorator: the backends are untouched).
+  const store = metrics ? (await import('./metrics/instrumented-store.js')).instrumentStore(backend, metrics) : backend;
   const provider = await createProvider({ config, jwks, clients, cookieKeys, adapter: createAdapter(store), store, rateLimiter });
   provider.use(health(store, config.chainIds, chains));
   provider.use(await staticAssets());
@@ -66,6 +76,17 @@ export async function createApp(settings: Settings, store: Store): Promise<Provi
   provider.on('server_error', (_ctx, error) => log.error('oidc-provider server_error', { error: error.message }));
   // First of all middleware: every request gets its X-Request-Id, and every log line written for it its request_id.
   provider.middleware.unshift(requestId);
+  if (metrics) {
+    const [{ requestDuration }, { countOidcEvents }] = await Promise.all([
+      import('./metrics/request-duration.js'),
+      import('./metrics/oidc-events.js'),
+    ]);
+    // Before even the request id: the whole answer is timed.
+    provider.middleware.unshift(requestDuration(provider, metrics));
+    countOidcEvents(provider, metrics);
+    // ctx.metrics on every request (Koa's app.context is each ctx's prototype): audit.ts counts sign-ins with it.
+    provider.context.metrics = metrics;
+  }
   // An error Koa answers itself (past every handler): one log line instead of Koa's console.error with the stack.
   (provider as Koa).on('error', (error: Error & { status?: number; expose?: boolean }, ctx?: Context) => {
     if (error.status === 404 || error.expose) return;

@@ -7,6 +7,7 @@ import { ConfigError } from './config/config-error.js';
 import { loadSettings } from './config/settings.js';
 import { HELP } from './config/help.js';
 import { log, setLogFormat, setLogLevel } from './log.js';
+import type { MetricsServer } from './metrics/server.js';
 import { keccakImplementation } from './siwe/keccak.js';
 import { secp256k1Implementation } from './siwe/secp256k1.js';
 import { createStore } from './storage/store.js';
@@ -22,8 +23,16 @@ async function main(): Promise<void> {
   setLogFormat(settings.config.logFormat);
   for (const warning of settings.warnings) log.warn(`!!! ${warning}`);
   const { config } = settings;
-  const store = await createStore({ redisUrl: config.redisUrl });
-  const provider = await createApp(settings, store);
+  const store = await createStore({ redis: config.redis });
+  // Prometheus metrics (METRICS_PORT): one registry of our own, served on its own port. Unset: nothing is loaded or created.
+  const metrics = config.metrics ? new (await import('./metrics/registry.js')).Metrics() : undefined;
+  const provider = await createApp(settings, store, metrics);
+  // Before the public port: a metrics port that cannot be had stops the start.
+  let metricsServer: MetricsServer | undefined;
+  if (metrics && config.metrics) {
+    const { startMetricsServer } = await import('./metrics/server.js');
+    metricsServer = await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
+  }
   const server = provider.listen(config.port);
   const drain = new Drain(server, provider);
   // Graceful stop (web/shutdown.ts): /readyz 503 at once, new connections for half of SHUTDOWN_TIMEOUT,
@@ -37,7 +46,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    shutDown(signal, drain, store, config.shutdownTimeout).then(
+    shutDown(signal, drain, store, config.shutdownTimeout, metricsServer).then(
       (code) => process.exit(code),
       (error: unknown) => {
         log.error('the stop failed', { error: (error as Error).message });
@@ -57,6 +66,7 @@ async function main(): Promise<void> {
     chainIds: config.chainIds,
     // native, or the pure-JavaScript fallback (several times slower per login)
     crypto: { secp256k1: secp256k1Implementation, keccak: keccakImplementation },
+    ...(metricsServer ? { metrics: metricsServer.url } : {}),
   });
 }
 

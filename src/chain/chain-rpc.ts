@@ -11,6 +11,7 @@
  */
 import { FetchRequest, JsonRpcProvider, Network } from 'ethers';
 import { rpcLabel } from '../config/rpc.js';
+import { secondsSince } from '../metrics/elapsed.js';
 
 /** The endpoint could not answer: the caller fails closed (503 chain_unavailable). */
 export class ChainUnavailableError extends Error {
@@ -34,6 +35,12 @@ export class CallRejectedError extends Error {
 
 export type RpcState = 'unknown' | 'ok' | 'unavailable';
 
+/** How one call ended: answered, reverted (the contract's verdict), no answer within the timeout, or another failure. */
+export type RpcCallResult = 'ok' | 'reverted' | 'timeout' | 'error';
+
+/** Told of every call (the metrics, with METRICS_PORT): its JSON-RPC method, result and duration. */
+export type RpcObserver = (chainId: number, method: string, result: RpcCallResult, seconds: number) => void;
+
 export interface CallRequest {
   to?: string;
   data: string;
@@ -47,11 +54,13 @@ export class ChainRpc {
   readonly label: string;
   readonly timeoutMs: number;
   readonly #provider: JsonRpcProvider;
+  readonly #observe: RpcObserver | undefined;
   #state: RpcState = 'unknown';
   #since = Date.now();
 
-  constructor(chainId: number, url: string, timeoutMs: number) {
+  constructor(chainId: number, url: string, timeoutMs: number, observe?: RpcObserver) {
     this.chainId = chainId;
+    this.#observe = observe;
     this.label = rpcLabel(url);
     this.timeoutMs = timeoutMs;
     const request = new FetchRequest(url);
@@ -68,7 +77,7 @@ export class ChainRpc {
 
   /** eth_call at the latest block; CallRejectedError on a revert, ChainUnavailableError on an outage. */
   async call(request: CallRequest): Promise<string> {
-    return this.#bounded(async () => {
+    return this.#bounded('eth_call', async () => {
       try {
         return await this.#provider.call(request);
       } catch (error) {
@@ -80,40 +89,47 @@ export class ChainRpc {
 
   /** eth_chainId, as the endpoint reports it. */
   async reportedChainId(): Promise<number> {
-    return this.#bounded(async () => Number(await this.#provider.send('eth_chainId', [])));
+    return this.#bounded('eth_chainId', async () => Number(await this.#provider.send('eth_chainId', [])));
   }
 
   destroy(): void {
     this.#provider.destroy();
   }
 
-  async #bounded<T>(run: () => Promise<T>): Promise<T> {
+  async #bounded<T>(method: string, run: () => Promise<T>): Promise<T> {
+    const start = this.#observe ? performance.now() : 0;
+    let result: RpcCallResult = 'error';
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new ChainUnavailableError(this.chainId, this.label, `did not answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
+      timer = setTimeout(() => {
+        result = 'timeout';
+        reject(new ChainUnavailableError(this.chainId, this.label, `did not answer within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
     });
     try {
-      const result = await Promise.race([run(), timeout]);
-      this.#observe('ok');
-      return result;
+      const answer = await Promise.race([run(), timeout]);
+      result = 'ok';
+      this.#setState('ok');
+      return answer;
     } catch (error) {
       if (error instanceof CallRejectedError) {
-        this.#observe('ok');
+        result = 'reverted';
+        this.#setState('ok');
         throw error;
       }
-      this.#observe('unavailable');
+      this.#setState('unavailable');
+      // ethers' own request timeout (the same RPC_TIMEOUT) may come first.
+      if ((error as { code?: string }).code === 'TIMEOUT') result = 'timeout';
       if (error instanceof ChainUnavailableError) throw error;
       // ethers' messages can quote the request URL: keep only its error code.
       throw new ChainUnavailableError(this.chainId, this.label, `failed (${(error as { code?: string }).code ?? 'no answer'})`);
     } finally {
       clearTimeout(timer);
+      this.#observe?.(this.chainId, method, result, secondsSince(start));
     }
   }
 
-  #observe(state: RpcState): void {
+  #setState(state: RpcState): void {
     if (state !== this.#state) this.#since = Date.now();
     this.#state = state;
   }

@@ -9,7 +9,7 @@
  * load balancer would not bring the RPC back.
  */
 import type { ContractWallets } from '../siwe/checks/context.js';
-import { ChainRpc, ChainUnavailableError } from './chain-rpc.js';
+import { ChainRpc, ChainUnavailableError, type RpcObserver } from './chain-rpc.js';
 import { verifyContractSignature } from './contract-signature.js';
 
 export interface ChainProbe {
@@ -22,8 +22,9 @@ export interface ChainProbe {
 export class Chains implements ContractWallets {
   readonly #rpcs = new Map<number, ChainRpc>();
 
-  constructor(rpcUrls: ReadonlyMap<number, string>, timeoutMs: number) {
-    for (const [chainId, url] of rpcUrls) this.#rpcs.set(chainId, new ChainRpc(chainId, url, timeoutMs));
+  /** `observe`: told of every RPC call (the metrics, with METRICS_PORT). */
+  constructor(rpcUrls: ReadonlyMap<number, string>, timeoutMs: number, observe?: RpcObserver) {
+    for (const [chainId, url] of rpcUrls) this.#rpcs.set(chainId, new ChainRpc(chainId, url, timeoutMs, observe));
   }
 
   has(chainId: number): boolean {

@@ -17,8 +17,8 @@ import { CommandError } from './io.js';
 import { writePrivateFile } from './private-file.js';
 
 export const NO_SHARED_STORE =
-  'REDIS_URL is not set: the server then keeps registered clients in its own memory, which this command cannot reach. ' +
-  'Set REDIS_URL to the Redis the server uses, or add the client to a clients file with --file "$CLIENTS_FILE" and restart the server.';
+  'REDIS_URL is not set (nor REDIS_SENTINELS or REDIS_CLUSTER_NODES): the server then keeps registered clients in its own memory, ' +
+  'which this command cannot reach. Set the Redis settings the server uses, or add the client to a clients file with --file "$CLIENTS_FILE" and restart the server.';
 
 export interface StaticClients {
   /** "CLIENTS_FILE <path>" or "development default". */
@@ -58,8 +58,8 @@ export class ClientStore {
   }
 
   static async open(settings: Settings): Promise<ClientStore> {
-    if (!settings.config.redisUrl) throw new CommandError(NO_SHARED_STORE);
-    return new ClientStore(await createStore({ redisUrl: settings.config.redisUrl }));
+    if (!settings.config.redis) throw new CommandError(NO_SHARED_STORE);
+    return new ClientStore(await createStore({ redis: settings.config.redis }));
   }
 
   async ids(): Promise<string[]> {

@@ -113,7 +113,7 @@ async function storedClients(settings: Settings, io: Io): Promise<Listed[]> {
 async function allClients(settings: Settings, io: Io): Promise<Listed[]> {
   const statics = staticClientsOf(settings);
   const listed = statics.clients.map((metadata) => ({ metadata, source: statics.source }));
-  if (settings.config.redisUrl) return [...listed, ...(await storedClients(settings, io))];
+  if (settings.config.redis) return [...listed, ...(await storedClients(settings, io))];
   io.err(`note: ${NO_SHARED_STORE}`);
   return listed;
 }

@@ -14,6 +14,7 @@ import { deploymentWarnings } from '../config/settings.js';
 import { optional } from '../config/values.js';
 import { createProvider } from '../oidc/provider.js';
 import { createAdapter } from '../storage/adapter.js';
+import type { RedisSettings } from '../storage/redis-topology.js';
 import { createStore } from '../storage/store.js';
 import type { Io } from './io.js';
 
@@ -39,11 +40,18 @@ async function checkKeys(file: string, report: Report): Promise<void> {
   if (expired > 0) report.notes.push(`${expired} retired key(s) are past their time: "keys rotate" removes them`);
 }
 
-async function checkRedis(url: string, report: Report): Promise<void> {
-  const store = await createStore({ redisUrl: url, timeoutMs: 3000 });
+async function checkRedis(redis: RedisSettings, report: Report): Promise<void> {
+  const store = await createStore({ redis, timeoutMs: 3000 });
   try {
     await store.ping();
-    report.ok.push('REDIS_URL: Redis answers');
+    const { topology } = redis;
+    report.ok.push(
+      topology.kind === 'single'
+        ? 'REDIS_URL: Redis answers'
+        : topology.kind === 'sentinel'
+          ? `REDIS_SENTINELS: the master "${topology.name}" answers`
+          : 'REDIS_CLUSTER_NODES: every master of the cluster answers',
+    );
   } finally {
     await store.close();
   }
@@ -86,12 +94,15 @@ export async function configCheck(io: Io): Promise<number> {
   const steps: Array<Promise<void>> = [];
   const jwksFile = optional(io.env.JWKS_FILE);
   const clientsFile = optional(io.env.CLIENTS_FILE);
-  const redisUrl = optional(io.env.REDIS_URL);
+  // From the configuration when it reads: REDIS_URL may come from REDIS_URL_FILE.
+  const redisUrl = config ? config.redisUrl : optional(io.env.REDIS_URL);
   if (jwksFile) steps.push(checkKeys(jwksFile, report));
   else report.notes.push('JWKS_FILE is not set: the server generates signing keys at every start (development only)');
   if (clientsFile) steps.push(checkClients(clientsFile, config, report));
   else report.notes.push('CLIENTS_FILE is not set: the server serves the development client (development only)');
-  if (redisUrl) steps.push(checkRedis(redisUrl, report));
+  // REDIS_SENTINELS and REDIS_CLUSTER_NODES only through the configuration (it checks their combination).
+  const redis = config ? config.redis : redisUrl ? { topology: { kind: 'single' as const, url: redisUrl }, waitReplicas: 0 } : undefined;
+  if (redis) steps.push(checkRedis(redis, report));
   for (const outcome of await Promise.allSettled(steps)) {
     if (outcome.status === 'rejected') collect(report, outcome.reason);
   }

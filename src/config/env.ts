@@ -12,8 +12,12 @@ import { DEFAULT_RPC_TIMEOUT_MS, parseRpcUrls } from './rpc.js';
 import { parseSubjectFormat, type SubjectFormat } from './subject-format.js';
 import { parseLogFormat, type LogFormat } from './log-format.js';
 import { parseLogLevel, type LogLevel } from './log-level.js';
+import { parseMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 import { processEnv } from './process-env.js';
+import { parseRedis } from './redis.js';
+import { readSecretFiles } from './secret-files.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
+import type { RedisSettings } from '../storage/redis-topology.js';
 
 export interface Config {
   production: boolean;
@@ -27,6 +31,8 @@ export interface Config {
   /** Which proxies may name the client's address (X-Forwarded-For); never the protocol or host. */
   trustProxy: TrustProxy;
   redisUrl: string | undefined;
+  /** The shared store on Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES; config/redis.ts); undefined: in memory. */
+  redis: RedisSettings | undefined;
   clientsFile: string | undefined;
   jwksFile: string | undefined;
   cookieKeys: string[] | undefined;
@@ -54,6 +60,8 @@ export interface Config {
   rpcTimeout: number;
   /** Seconds a stop (SIGTERM) may take: half accepting new requests, the rest finishing those in flight (web/shutdown.ts). */
   shutdownTimeout: number;
+  /** Where the Prometheus metrics are served (METRICS_PORT, METRICS_HOST); undefined: no metrics. */
+  metrics: MetricsEndpoint | undefined;
 }
 
 /** 100,000 entries, or 200 MB of text, whichever comes first (see storage/memory-store.ts). */
@@ -123,8 +131,10 @@ function parseCookieKeys(raw: string | undefined, production: boolean, problems:
   return keys;
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = processEnv()): Config {
+export function readConfig(given: NodeJS.ProcessEnv = processEnv()): Config {
   const problems: string[] = [];
+  // COOKIE_KEYS_FILE, REDIS_URL_FILE, …: each secret setting may come from a file (config/secret-files.ts).
+  const env = readSecretFiles(given, problems);
   const production = env.NODE_ENV === 'production';
   const port = parseInteger('PORT', env.PORT ?? '3000', 0, 65535, problems);
   const issuerUrl = parseIssuer(optional(env.ISSUER) ?? `http://localhost:${port}`, production, problems);
@@ -137,6 +147,7 @@ export function readConfig(env: NodeJS.ProcessEnv = processEnv()): Config {
     siweScheme: issuerUrl ? issuerUrl.protocol.slice(0, -1) : '',
     trustProxy: parseTrustProxy(env.TRUST_PROXY, problems),
     redisUrl: optional(env.REDIS_URL),
+    redis: parseRedis(env, problems),
     clientsFile: optional(env.CLIENTS_FILE),
     jwksFile: optional(env.JWKS_FILE),
     cookieKeys: parseCookieKeys(env.COOKIE_KEYS, production, problems),
@@ -160,6 +171,7 @@ export function readConfig(env: NodeJS.ProcessEnv = processEnv()): Config {
     rpcUrls: parseRpcUrls(env.RPC_URLS, chainIds, problems),
     rpcTimeout: parseInteger('RPC_TIMEOUT', optional(env.RPC_TIMEOUT) ?? String(DEFAULT_RPC_TIMEOUT_MS), 100, 60_000, problems),
     shutdownTimeout: parseInteger('SHUTDOWN_TIMEOUT', optional(env.SHUTDOWN_TIMEOUT) ?? '10', 0, 600, problems),
+    metrics: parseMetricsEndpoint(env, port, problems),
   };
   if (production) {
     if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npx siwe-idp keys generate --out jwks.json)');

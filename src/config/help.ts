@@ -18,6 +18,14 @@ Environment:
                    /readyz answers 503 at once; new connections are served
                    for the first half, requests in flight until the end
   REDIS_URL        redis://… shared store for any number of instances default: in-memory, one process
+  REDIS_SENTINELS  host:port,… of Redis Sentinels, instead of REDIS_URL: the master they name
+                   REDIS_SENTINEL_NAME, followed through failovers; its credentials (if any) in
+                   REDIS_USERNAME / REDIS_PASSWORD, the Sentinels' own in REDIS_SENTINEL_PASSWORD
+  REDIS_CLUSTER_NODES
+                   redis://[user:password@]host:port,… of a Redis Cluster, instead of REDIS_URL
+  REDIS_WAIT_REPLICAS
+                   replicas that must hold a used nonce or code (Redis WAIT)   default 1 with
+                   before it is accepted; fewer connected: 503                 REDIS_SENTINELS, else 0
   MEMORY_STORE_MAX_ENTRIES
                    the in-memory store's cap: at it, new sign-ins get   default 100000
                    503 (never evicts); 100 or more
@@ -31,6 +39,9 @@ Environment:
   JWKS_FILE        private JWKS (must include an EC P-256 key)        default: generated (development)
                    make and rotate one with: npx siwe-idp keys generate|rotate
   COOKIE_KEYS      comma-separated cookie signing secrets             default: generated (development)
+  COOKIE_KEYS_FILE, REDIS_URL_FILE, RPC_URLS_FILE, REGISTRATION_INITIAL_ACCESS_TOKEN_FILE
+                   read that secret from a file instead (Docker secrets: /run/secrets/…);
+                   its trailing line break is trimmed; setting both NAME and NAME_FILE is refused
   CHAIN_IDS        EIP-155 chain ids a SIWE message may name          default 1
   RPC_URLS         <chainId>=<url>,… JSON-RPC endpoints: smart accounts   default none (EOAs only)
                    (ERC-1271, ERC-6492) may sign in on those chains
@@ -62,6 +73,10 @@ Environment:
   NODE_ENV         "production" requires JWKS_FILE, COOKIE_KEYS, CLIENTS_FILE and an https issuer
   LOG_LEVEL        info | warn | error | silent                       default info
   LOG_FORMAT       json (one object per line, on stderr) | pretty     default json
+  METRICS_PORT     port for Prometheus metrics (GET /metrics), apart   default unset: no metrics
+                   from PORT; never expose it publicly
+  METRICS_HOST     address the metrics port listens on, e.g.           default every interface
+                   127.0.0.1 (containers: keep the default, do not publish the port)
 
 Generate a signing key set: npx siwe-idp keys generate --out jwks.json
 Manage clients and keys, check a configuration: npx siwe-idp --help

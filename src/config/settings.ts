@@ -23,8 +23,10 @@ export interface Settings {
 export function deploymentWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (!config.production) warnings.push('NODE_ENV is not "production": development defaults are allowed');
-  if (!config.redisUrl) {
-    warnings.push('REDIS_URL is not set: sessions, codes and tokens live in this process only (one instance, lost on restart)');
+  if (!config.redis) {
+    warnings.push(
+      'REDIS_URL is not set (nor REDIS_SENTINELS or REDIS_CLUSTER_NODES): sessions, codes and tokens live in this process only (one instance, lost on restart)',
+    );
   }
   if (config.registration.mode === 'open') {
     const limit = config.rateLimits.registration;

@@ -18,6 +18,9 @@
  * - `request_id`: the request's id (X-Request-Id).
  *
  * Never the message text, its signature or any cookie.
+ *
+ * The same moment counts the attempt in siwe_idp_logins_total{outcome,error,wallet_type}
+ * when metrics are on (METRICS_PORT).
  */
 import type { Context } from 'koa';
 import { log } from '../log.js';
@@ -88,5 +91,7 @@ export function auditLogin(
     request_id: requestIdOf(ctx) ?? null,
   };
   log.info(outcome.outcome === 'success' ? 'login succeeded' : `login refused: ${outcome.outcome}`, { ...event });
+  // siwe_idp_logins_total, when METRICS_PORT is set (metrics/registry.ts); otherwise undefined.
+  ctx.metrics?.login(event.outcome, event.wallet_type);
   return event;
 }

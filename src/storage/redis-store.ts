@@ -1,46 +1,39 @@
-import KeyvRedis, { createClient } from '@keyv/redis';
+import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 
 import { KeyvRecords } from './keyv-records.js';
-import { describeRedisUrl } from './redis-url.js';
+import { openRedis, type RedisCommands, type RedisConnection, type RedisTopology } from './redis-topology.js';
+import { ReplicatedWrites } from './replicated-writes.js';
 import type { Store } from './store.js';
 import { StoreUnavailableError } from './store-error.js';
 import { checkSetTtl, checkTtl } from './ttl.js';
 
-type RedisClient = ReturnType<typeof createClient>;
-
 export interface RedisStoreOptions {
-  url: string;
+  /** One server, a Sentinel-managed master, or a cluster (see redis-topology.ts). */
+  topology: RedisTopology;
+  /**
+   * Replicas that must acknowledge a setIfAbsent() (the used-nonce and
+   * consumed-code markers) before it counts (Redis WAIT; see
+   * replicated-writes.ts). 0: none, the master's acknowledgment is enough.
+   */
+  waitReplicas: number;
   namespace: string;
   /** Bound for connecting and for every command, in milliseconds. */
   timeoutMs: number;
-}
-
-/** Reconnect after 100, 200, 400, 800, then every 1000 ms, forever. */
-function reconnectDelay(retries: number): number {
-  return Math.min(100 * 2 ** retries, 1000);
 }
 
 /**
  * Start-up when Redis is down: FAIL FAST. The store connects and PINGs before
  * it is returned; if that does not succeed within timeoutMs the client is
  * destroyed and this rejects with StoreUnavailableError, so a process with a
- * wrong or dead REDIS_URL never starts serving. Once started, an outage is
- * reported per call (StoreUnavailableError within timeoutMs) and the client
- * reconnects by itself.
+ * wrong or dead REDIS_URL (or Sentinels, or cluster) never starts serving.
+ * Once started, an outage is reported per call (StoreUnavailableError within
+ * timeoutMs) and the client reconnects by itself, after a failover to the
+ * new master.
  */
 export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
-  const { safeUrl, scrub } = describeRedisUrl(options.url);
-  const client: RedisClient = createClient({
-    url: options.url,
-    // While disconnected, commands reject at once instead of queueing until Redis returns.
-    disableOfflineQueue: true,
-    // No per-command `commandOptions.timeout`: @redis/client keeps an AbortSignal
-    // timer alive per command for its full length (measured: 27% of server CPU
-    // and ~200 MB RSS under load). RedisStore bounds each operation with one timer.
-    socket: { connectTimeout: options.timeoutMs, reconnectStrategy: reconnectDelay },
-  });
-  const adapter = new KeyvRedis(client, {
+  const connection = openRedis(options.topology, { timeoutMs: options.timeoutMs });
+  const adapter = new KeyvRedis(connection.client, {
     namespace: options.namespace,
     throwOnConnectError: true,
     throwOnErrors: true,
@@ -49,9 +42,13 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   // useKeyPrefix: false, so only KeyvRedis prefixes keys ("<namespace>::<key>"),
   // not keyv as well; this is the layout @keyv/redis's own createKeyv() uses.
   const keyv = new Keyv(adapter, { namespace: options.namespace, useKeyPrefix: false, throwOnErrors: true });
-  const store = new RedisStore(client, adapter, keyv, options.timeoutMs, (operation, error) => {
+  // WAIT's own bound is half the operation's, so a missing replica is reported as such, not as a timeout.
+  const replicated = options.waitReplicas > 0 ? new ReplicatedWrites(connection, options.waitReplicas, options.timeoutMs / 2) : undefined;
+  const store = new RedisStore(connection, adapter, keyv, options.timeoutMs, replicated, (operation, error) => {
     const reason = error instanceof Error ? error.message : String(error);
-    return new StoreUnavailableError(scrub(`redis store ${safeUrl}: ${operation} failed: ${reason}`), { cause: error });
+    return new StoreUnavailableError(connection.scrub(`redis store ${connection.description}: ${operation} failed: ${reason}`), {
+      cause: error,
+    });
   });
   try {
     await store.connect();
@@ -69,8 +66,14 @@ type Unavailable = (operation: string, error: unknown) => StoreUnavailableError;
  * store's Redis (web/rate-limiter.ts): nothing else should use it.
  */
 export interface RedisRateLimitBackend {
-  /** The store's own node-redis client (offline queue disabled: a command fails at once while disconnected). */
-  client: RedisClient;
+  /**
+   * The store's own node-redis client: one server's, the Sentinel client or
+   * the cluster client (offline queue disabled: a command to a node that is
+   * not connected fails at once).
+   */
+  client: RedisConnection['client'];
+  /** Why nothing can be counted now (no connected master during a failover): fail at once, send nothing. */
+  offline(): string | undefined;
   /** The Redis key of a store key, in this store's namespace ("<namespace>::<key>"). */
   redisKey(key: string): string;
   /** The bound every store operation gets, in milliseconds. */
@@ -92,18 +95,35 @@ return 0`;
  * operations use the raw client on keyv's own records (see keyv-records.ts),
  * so keyv.get() reads what take(), setIfAbsent() and refreshTtl() write.
  * Index sets are native Redis sets (SADD), not keyv values.
+ *
+ * On a cluster: every command names one key (GET, SET, UNLINK, GETDEL, SET NX,
+ * an EVAL with one key, SADD, SREM, SMEMBERS, PERSIST, PEXPIRE, INCR, and
+ * rate-limiter-flexible's EVAL with one key), and the pipelined pairs
+ * (SADD + PEXPIRE, INCR + PEXPIRE) name the same key twice, so each goes to
+ * that key's master and none is refused as CROSSSLOT. No MULTI, no MGET.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis';
-  readonly #client: RedisClient;
+  readonly #connection: RedisConnection;
+  readonly #client: RedisCommands;
   readonly #adapter: KeyvRedis<unknown>;
   readonly #keyv: Keyv;
   readonly #records: KeyvRecords;
   readonly #timeoutMs: number;
   readonly #unavailable: Unavailable;
+  readonly #replicated: ReplicatedWrites | undefined;
 
-  constructor(client: RedisClient, adapter: KeyvRedis<unknown>, keyv: Keyv, timeoutMs: number, unavailable: Unavailable) {
-    this.#client = client;
+  constructor(
+    connection: RedisConnection,
+    adapter: KeyvRedis<unknown>,
+    keyv: Keyv,
+    timeoutMs: number,
+    replicated: ReplicatedWrites | undefined,
+    unavailable: Unavailable,
+  ) {
+    this.#connection = connection;
+    this.#client = connection.commands;
+    this.#replicated = replicated;
     this.#adapter = adapter;
     this.#keyv = keyv;
     this.#records = new KeyvRecords(keyv, adapter);
@@ -113,7 +133,7 @@ export class RedisStore implements Store {
 
   /** Connects (bounded by the KeyvRedis connectionTimeout) and PINGs. */
   async connect(): Promise<void> {
-    await this.#guard('connect', () => this.#adapter.getClient());
+    await this.#guard('connect', () => this.#adapter.getClient(), false);
     await this.ping();
   }
 
@@ -126,7 +146,8 @@ export class RedisStore implements Store {
    */
   get rateLimitBackend(): RedisRateLimitBackend {
     return {
-      client: this.#client,
+      client: this.#connection.client,
+      offline: () => this.#connection.offline(),
       redisKey: (key) => this.#records.redisKey(key),
       timeoutMs: this.#timeoutMs,
       unavailable: this.#unavailable,
@@ -157,6 +178,7 @@ export class RedisStore implements Store {
     const ttl = checkTtl(ttlMs);
     return this.#guard('setIfAbsent', async () => {
       const serialized = await this.#records.encode(value, ttl === undefined ? undefined : Date.now() + ttl);
+      if (this.#replicated) return this.#replicated.setIfAbsent(this.#records.redisKey(key), serialized, ttl);
       const reply = await this.#client.set(
         this.#records.redisKey(key),
         serialized,
@@ -219,19 +241,22 @@ export class RedisStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.#guard('ping', () => this.#client.ping());
+    await this.#guard('ping', () => this.#connection.ping());
   }
 
-  /** Graceful QUIT when connected; while Redis is unreachable, drop the socket at once. */
+  /** Graceful QUIT when connected; while Redis is unreachable, drop the sockets at once. */
   async close(): Promise<void> {
-    await this.#guard('close', () => this.#adapter.disconnect(!this.#client.isReady));
+    await this.#guard('close', () => Promise.all([this.#connection.close(), this.#replicated?.close()]), false);
   }
 
   /**
    * Every operation fails as StoreUnavailableError: at once while disconnected
-   * (disableOfflineQueue), after timeoutMs while connected but unresponsive.
+   * (disableOfflineQueue, or no master during a Sentinel failover: nothing is
+   * sent then), after timeoutMs while connected but unresponsive.
    */
-  async #guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  async #guard<T>(operation: string, run: () => Promise<T>, failWhenOffline = true): Promise<T> {
+    const offline = failWhenOffline ? this.#connection.offline() : undefined;
+    if (offline !== undefined) throw this.#unavailable(operation, new Error(offline));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`no reply within ${this.#timeoutMs} ms`)), this.#timeoutMs);

@@ -1,5 +1,6 @@
 import { MemoryStore } from './memory-store.js';
 import { createRedisStore } from './redis-store.js';
+import type { RedisSettings } from './redis-topology.js';
 
 export { StoreUnavailableError } from './store-error.js';
 
@@ -16,7 +17,11 @@ export interface Store {
   delete(key: string): Promise<void>;
   /** Atomic read-and-delete: of concurrent takers, exactly one gets the value. */
   take<T>(key: string): Promise<T | undefined>;
-  /** Atomic: true if this call stored the value, false if the key was present. */
+  /**
+   * Atomic: true if this call stored the value, false if the key was present.
+   * On Redis with REDIS_WAIT_REPLICAS, true only once that many replicas hold
+   * it (a failover cannot lose it); fewer fails as StoreUnavailableError.
+   */
   setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean>;
   /**
    * Atomic: gives a keyv value that exists and expires a new TTL from now (its
@@ -46,7 +51,9 @@ export interface Store {
 }
 
 export interface StoreOptions {
-  /** Redis when given (redis:// or rediss://), process memory otherwise. */
+  /** Redis when given: one server, a Sentinel-managed master or a cluster (config/redis.ts). */
+  redis?: RedisSettings;
+  /** One Redis server (redis:// or rediss://), short for `redis: { topology: { kind: 'single', url } }`. */
   redisUrl?: string;
   /** Redis key prefix, "<namespace>::<key>". Defaults to "siwe-idp". */
   namespace?: string;
@@ -60,11 +67,16 @@ export interface StoreOptions {
 
 /** Redis: fails fast with StoreUnavailableError if Redis is unreachable at start. */
 export async function createStore(options: StoreOptions): Promise<Store> {
-  if (options.redisUrl === undefined || options.redisUrl === '') {
+  const redis =
+    options.redis ??
+    (options.redisUrl === undefined || options.redisUrl === ''
+      ? undefined
+      : { topology: { kind: 'single', url: options.redisUrl }, waitReplicas: 0 });
+  if (redis === undefined) {
     return new MemoryStore({ sweepIntervalMs: options.sweepIntervalMs ?? 60_000, maxEntries: options.maxEntries });
   }
   return createRedisStore({
-    url: options.redisUrl,
+    ...redis,
     namespace: options.namespace ?? 'siwe-idp',
     timeoutMs: options.timeoutMs ?? 1000,
   });

@@ -16,12 +16,17 @@
  * Only consume() and penalty() are used on Redis: both are one EVAL, which
  * node-redis refuses at once while disconnected. Its get() and block() send
  * MULTI, which node-redis queues while offline (see storage/redis-store.ts).
+ * The EVAL names one key, so on a cluster it goes to that key's master; on
+ * Sentinel, nothing is sent while the store has no master (a failover): the
+ * count fails at once.
  */
 import { isIP } from 'node:net';
 import type { Context } from 'koa';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { LIMIT_NAMES, type LimitName, type RateLimit, type RateLimits } from '../config/rate-limits.js';
 import { log } from '../log.js';
+import { secondsSince } from '../metrics/elapsed.js';
+import type { Metrics } from '../metrics/registry.js';
 import { referenceId } from '../oidc/pages.js';
 import type { RedisStore } from '../storage/redis-store.js';
 import type { Store } from '../storage/store.js';
@@ -82,12 +87,21 @@ function expandIpv6(address: string): string[] | undefined {
 export class RateLimiter {
   readonly #counters: Partial<Record<LimitName, Counter>> = {};
   readonly #timeoutMs: number | undefined;
+  /** Redis: why nothing can be counted now (no master during a Sentinel failover), so nothing is sent. */
+  readonly #offline: (() => string | undefined) | undefined;
   readonly #unavailable: Unavailable;
+  readonly #metrics: Metrics | undefined;
 
-  /** Counters for `limits` in `store` (Redis or memory), none for a limit that is off. */
-  constructor(store: Store, limits: RateLimits) {
+  /**
+   * Counters for `limits` in `store` (Redis or memory), none for a limit that is off.
+   * With `metrics` (METRICS_PORT), each refusal is counted by limit (siwe_idp_rate_limited_total)
+   * and each count as a store call (`rate_limit`).
+   */
+  constructor(store: Store, limits: RateLimits, metrics?: Metrics) {
+    this.#metrics = metrics;
     const redis = store.kind === 'redis' ? (store as RedisStore).rateLimitBackend : undefined;
     this.#timeoutMs = redis?.timeoutMs;
+    this.#offline = redis?.offline;
     this.#unavailable =
       redis?.unavailable ?? ((operation, error) => new StoreUnavailableError(`rate limit ${operation} failed: ${String(error)}`));
     for (const name of LIMIT_NAMES) {
@@ -120,7 +134,7 @@ export class RateLimiter {
     const counter = this.#counters[name];
     if (!counter) return undefined;
     const count = await this.#count(counter, `${name} count`, (limiter) => limiter.consume(key, 1));
-    return this.#verdict(counter, count, count.consumedPoints <= counter.limit.max);
+    return this.#verdict(name, counter, count, count.consumedPoints <= counter.limit.max);
   }
 
   /**
@@ -132,7 +146,7 @@ export class RateLimiter {
     const counter = this.#counters[name];
     if (!counter) return undefined;
     const count = await this.#count(counter, `${name} check`, (limiter) => limiter.consume(key, 0));
-    return this.#verdict(counter, count, count.consumedPoints < counter.limit.max);
+    return this.#verdict(name, counter, count, count.consumedPoints < counter.limit.max);
   }
 
   /** Records one failure of `key` against `name`; never refuses. Undefined when off. */
@@ -140,10 +154,13 @@ export class RateLimiter {
     const counter = this.#counters[name];
     if (!counter) return undefined;
     const count = await this.#count(counter, `${name} penalty`, (limiter) => limiter.penalty(key, 1));
-    return this.#verdict(counter, count, count.consumedPoints < counter.limit.max);
+    // A penalty never refuses: not a rejection, whatever the count.
+    return this.#verdict(undefined, counter, count, count.consumedPoints < counter.limit.max);
   }
 
-  #verdict(counter: Counter, res: RateLimiterRes, allowed: boolean): Verdict {
+  /** `refusing`: the limit whose refusal (429) a disallowed verdict is, counted as such. */
+  #verdict(refusing: LimitName | undefined, counter: Counter, res: RateLimiterRes, allowed: boolean): Verdict {
+    if (!allowed && refusing !== undefined) this.#metrics?.limited(refusing);
     const retryAfter = Math.max(1, Math.ceil((res.msBeforeNext > 0 ? res.msBeforeNext : counter.limit.windowSeconds * 1000) / 1000));
     return { allowed, count: res.consumedPoints, retryAfter, limit: counter.limit };
   }
@@ -154,6 +171,25 @@ export class RateLimiter {
     operation: string,
     run: (limiter: RateLimiterAbstract) => Promise<RateLimiterRes>,
   ): Promise<RateLimiterRes> {
+    if (this.#metrics === undefined) return this.#countBounded(counter, operation, run);
+    const start = performance.now();
+    try {
+      const res = await this.#countBounded(counter, operation, run);
+      this.#metrics.storeCall('rate_limit', 'ok', secondsSince(start));
+      return res;
+    } catch (error) {
+      this.#metrics.storeCall('rate_limit', 'error', secondsSince(start));
+      throw error;
+    }
+  }
+
+  async #countBounded(
+    counter: Counter,
+    operation: string,
+    run: (limiter: RateLimiterAbstract) => Promise<RateLimiterRes>,
+  ): Promise<RateLimiterRes> {
+    const offline = this.#offline?.();
+    if (offline !== undefined) throw this.#unavailable(`rate limit ${operation}`, new Error(offline));
     const counted = run(counter.limiter).then(
       (res) => res,
       (reason: unknown) => {

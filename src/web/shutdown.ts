@@ -18,7 +18,8 @@
  * - as soon as no request is in flight, or at T at the latest, when the
  *   connections still open are cut: the drain is over.
  *
- * Then the store closes (Redis QUIT; bounded by the store's 1 s command bound)
+ * Then the metrics server closes (METRICS_PORT; it answers scrapes during the
+ * drain), then the store (Redis QUIT; bounded by the store's 1 s command bound),
  * and main.ts exits: 0 after a clean close, even if requests had to be cut at T
  * (the configured bound was honoured; a warning counts them); 1 if the store
  * failed to close. A second SIGTERM or SIGINT during the drain cuts every
@@ -158,10 +159,17 @@ function closeAfter(response: ServerResponse): void {
 
 /**
  * The stop after the first SIGTERM or SIGINT: drains `drain` within
- * SHUTDOWN_TIMEOUT seconds, then closes the store. Resolves with the exit code:
+ * SHUTDOWN_TIMEOUT seconds, then closes the metrics server (METRICS_PORT; it
+ * answers scrapes during the drain) and the store. Resolves with the exit code:
  * 0, or 1 if the store failed to close (logged).
  */
-export async function shutDown(signal: string, drain: Drain, store: Store, shutdownTimeoutSeconds: number): Promise<number> {
+export async function shutDown(
+  signal: string,
+  drain: Drain,
+  store: Store,
+  shutdownTimeoutSeconds: number,
+  metricsServer?: { close(): Promise<void> },
+): Promise<number> {
   const timings = drainTimings(shutdownTimeoutSeconds);
   log.info(`${signal} received: draining (/readyz answers 503)`, {
     acceptNewConnectionsForMs: timings.acceptMs,
@@ -170,6 +178,7 @@ export async function shutDown(signal: string, drain: Drain, store: Store, shutd
   });
   const { cut } = await drain.run(timings);
   if (cut > 0) log.warn(`SHUTDOWN_TIMEOUT (${shutdownTimeoutSeconds} s) reached: cut ${cut} request(s) still in flight`);
+  await metricsServer?.close();
   try {
     await store.close();
   } catch (error) {

@@ -1,9 +1,10 @@
 /**
  * Private redis-server processes for outage tests: started on a free port,
- * killed and restarted at will.
+ * killed and restarted at will (clusters and Sentinels: redis-topologies.ts).
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
@@ -18,25 +19,38 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts redis-server on `port` and resolves once it accepts connections. */
-export async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Starts redis-server on `port` and resolves once it accepts connections.
+ * `extraArgs` are more command-line settings (e.g. `--replicaof 127.0.0.1 6380`).
+ */
+export async function startRedis(port: number, extraArgs: string[] = []): Promise<ChildProcess> {
+  return startProcess(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+    'Ready to accept connections',
+  );
+}
+
+/** Spawns `command` and resolves once its standard output has shown `ready`; rejects if it exits first or takes 10 s. */
+export async function startProcess(command: string, args: string[], ready: string): Promise<ChildProcess> {
+  // Run in the temp dir: a replica's full sync (and any RDB file) must never land in the checkout.
+  const child = spawn(command, args, { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`${command} did not start:\n${output}`)), 10_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} exited with ${code}:\n${output}`));
+    };
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
+      if (output.includes(ready)) {
         clearTimeout(timer);
+        child.off('exit', onExit);
         resolve();
       }
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${output}`));
-    });
+    child.once('exit', onExit);
   });
   return child;
 }
