@@ -237,12 +237,16 @@ function tally(labels: string[]): Record<string, number> {
       /master_link_status:up/.test(String(await redisCommand(master, ['INFO', 'replication']))),
     ).catch(async (error: Error) => {
       const state = await Promise.all(
-        [...group.dataPorts.map((port) => ['INFO', 'replication', port] as const)].map(async ([, , port]) =>
-          `${port}: ${String(await redisCommand(port, ['INFO', 'replication']).catch(String)).replace(/\r?\n/g, ' ')}`,
+        [...group.dataPorts.map((port) => ['INFO', 'replication', port] as const)].map(
+          async ([, , port]) =>
+            `${port}: ${String(await redisCommand(port, ['INFO', 'replication']).catch(String)).replace(/\r?\n/g, ' ')}`,
         ),
       );
       const views = await Promise.all(
-        group.sentinels.map(async ({ port }) => `${port}: ${JSON.stringify(await redisCommand(port, ['SENTINEL', 'get-master-addr-by-name', group.name]).catch(String))}`),
+        group.sentinels.map(
+          async ({ port }) =>
+            `${port}: ${JSON.stringify(await redisCommand(port, ['SENTINEL', 'get-master-addr-by-name', group.name]).catch(String))}`,
+        ),
       );
       throw new Error(`${error.message} (new master ${newMaster})\n${state.join('\n')}\n${views.join('\n')}`);
     });
