@@ -34,6 +34,7 @@ import {
   postLogin,
 } from '../support/flow.js';
 import { captureLogs, type LogCapture } from '../support/log-capture.js';
+import { outputOf } from '../support/redis-server.js';
 import { MEMORY_ONLY, sleep } from '../support/storage-backends.js';
 import {
   newNamespace,
@@ -248,7 +249,16 @@ function tally(labels: string[]): Record<string, number> {
             `${port}: ${JSON.stringify(await redisCommand(port, ['SENTINEL', 'get-master-addr-by-name', group.name]).catch(String))}`,
         ),
       );
-      throw new Error(`${error.message} (new master ${newMaster})\n${state.join('\n')}\n${views.join('\n')}`);
+      const sentinelLogs = group.sentinels.map(
+        ({ port }) =>
+          `--- sentinel ${port}\n${outputOf(group.processes.get(port))
+            .split('\n')
+            .filter((line) =>
+              /[+-](switch|failover|convert|sdown|odown|slave|elected|promoted|selected|try|new-epoch|vote|config|fix)/.test(line),
+            )
+            .join('\n')}`,
+      );
+      throw new Error(`${error.message} (new master ${newMaster})\n${state.join('\n')}\n${views.join('\n')}\n${sentinelLogs.join('\n')}`);
     });
     return { switched, synced: performance.now() };
   }

@@ -31,6 +31,13 @@ export async function startRedis(port: number, extraArgs: string[] = []): Promis
   );
 }
 
+const outputs = new WeakMap<ChildProcess, string>();
+
+/** What a process started by startProcess has written to its standard output so far (its log). */
+export function outputOf(child: ChildProcess | undefined): string {
+  return child === undefined ? '' : (outputs.get(child) ?? '');
+}
+
 /** Spawns `command` and resolves once its standard output has shown `ready`; rejects if it exits first or takes 10 s. */
 export async function startProcess(command: string, args: string[], ready: string): Promise<ChildProcess> {
   // Run in the temp dir: a replica's full sync (and any RDB file) must never land in the checkout.
@@ -44,6 +51,7 @@ export async function startProcess(command: string, args: string[], ready: strin
     };
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
+      outputs.set(child, output);
       if (output.includes(ready)) {
         clearTimeout(timer);
         child.off('exit', onExit);
