@@ -219,6 +219,25 @@ function tally(labels: string[]): Record<string, number> {
     return { master, replica };
   }
 
+  /** The data nodes' replication, each Sentinel's master and its failover events: for a failure message. */
+  async function describeGroup(): Promise<string> {
+    const nodes = await Promise.all(
+      group.dataPorts.map(
+        async (port) => `${port}: ${String(await redisCommand(port, ['INFO', 'replication']).catch(String)).replace(/\r?\n/g, ' ')}`,
+      ),
+    );
+    const sentinels = await Promise.all(
+      group.sentinels.map(async ({ port }) => {
+        const master = await redisCommand(port, ['SENTINEL', 'get-master-addr-by-name', group.name]).catch(String);
+        const events = outputOf(group.processes.get(port))
+          .split('\n')
+          .filter((line) => /[+-](switch|failover|convert|sdown|odown|elected|promoted|selected|try|new-epoch|vote|fix)/.test(line));
+        return `--- Sentinel ${port}: master ${JSON.stringify(master)}\n${events.join('\n')}`;
+      }),
+    );
+    return [...nodes, ...sentinels].join('\n');
+  }
+
   /** Kills the master, waits for the Sentinels' switch, brings the killed node back as the new master's replica. */
   async function failover(master: number): Promise<{ switched: number; synced: number }> {
     await group.kill(master);
@@ -234,31 +253,22 @@ function tally(labels: string[]): Record<string, number> {
       return newMaster !== undefined && newMaster !== master;
     });
     await group.startReplica(master, newMaster!);
-    await waitFor('the replica in sync', async () =>
-      /master_link_status:up/.test(String(await redisCommand(master, ['INFO', 'replication']))),
+    // Settled: the Sentinels agree on a master that has its replica in sync. (Not necessarily newMaster: on a busy
+    // machine a Sentinel may still fail over once more; the topology then settles the other way round.)
+    await waitFor(
+      'the Sentinels to agree on a master with its replica in sync',
+      async () => {
+        const agreed = await group.agreedMasterPort();
+        if (agreed === undefined) return false;
+        const replica = group.dataPorts.find((port) => port !== agreed)!;
+        const [ofMaster, ofReplica] = await Promise.all(
+          [agreed, replica].map(async (port) => String(await redisCommand(port, ['INFO', 'replication']))),
+        );
+        return /role:master/.test(ofMaster!) && /slave0:[^\r\n]*state=online/.test(ofMaster!) && /master_link_status:up/.test(ofReplica!);
+      },
+      30_000,
     ).catch(async (error: Error) => {
-      const state = await Promise.all(
-        [...group.dataPorts.map((port) => ['INFO', 'replication', port] as const)].map(
-          async ([, , port]) =>
-            `${port}: ${String(await redisCommand(port, ['INFO', 'replication']).catch(String)).replace(/\r?\n/g, ' ')}`,
-        ),
-      );
-      const views = await Promise.all(
-        group.sentinels.map(
-          async ({ port }) =>
-            `${port}: ${JSON.stringify(await redisCommand(port, ['SENTINEL', 'get-master-addr-by-name', group.name]).catch(String))}`,
-        ),
-      );
-      const sentinelLogs = group.sentinels.map(
-        ({ port }) =>
-          `--- sentinel ${port}\n${outputOf(group.processes.get(port))
-            .split('\n')
-            .filter((line) =>
-              /[+-](switch|failover|convert|sdown|odown|slave|elected|promoted|selected|try|new-epoch|vote|config|fix)/.test(line),
-            )
-            .join('\n')}`,
-      );
-      throw new Error(`${error.message} (new master ${newMaster})\n${state.join('\n')}\n${views.join('\n')}\n${sentinelLogs.join('\n')}`);
+      throw new Error(`${error.message} (new master ${newMaster})\n${await describeGroup()}`);
     });
     return { switched, synced: performance.now() };
   }

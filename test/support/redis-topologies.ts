@@ -81,10 +81,20 @@ export interface RedisClusterHandle {
   masterPorts(): Promise<number[]>;
   /** SIGKILLs one node. */
   kill(port: number): Promise<void>;
-  /** Starts a killed node again with its cluster configuration (it rejoins, as a replica if it was failed over). */
+  /** Starts a killed node again, empty, with its cluster configuration (it rejoins, as a replica if it was failed over). */
   restart(port: number): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Replicas sync at once (the default waits 5 s for more replicas to serve in the same diskless transfer). */
+const SYNC_AT_ONCE = ['--repl-diskless-sync-delay', '0'];
+
+/**
+ * A node's own files in the topology's directory: the RDB a replica writes on a full sync is its own, and a node
+ * started again does not load another's (nor, once removed with forgetData, its own: it comes back empty).
+ */
+const ownFiles = (dir: string, port: number) => ['--dir', dir, '--dbfilename', `dump-${port}.rdb`];
+const forgetData = (dir: string, port: number) => rm(join(dir, `dump-${port}.rdb`), { force: true });
 
 /**
  * `masters` masters and `replicasPerMaster` replicas each, created with
@@ -92,9 +102,6 @@ export interface RedisClusterHandle {
  * and every replica's link to its master is up. cluster-node-timeout 1000:
  * a dead master's replica takes over within a few seconds.
  */
-/** Replicas sync at once (the default waits 5 s for more replicas to serve in the same diskless transfer). */
-const SYNC_AT_ONCE = ['--repl-diskless-sync-delay', '0'];
-
 export async function startCluster({ masters = 3, replicasPerMaster = 0 } = {}): Promise<RedisClusterHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'siwe-idp-cluster-'));
   const count = masters * (1 + replicasPerMaster);
@@ -122,8 +129,7 @@ export async function startCluster({ masters = 3, replicasPerMaster = 0 } = {}):
         String(busPorts.get(port)),
         '--cluster-node-timeout',
         '1000',
-        '--dir',
-        dir,
+        ...ownFiles(dir, port),
       ]),
     );
   };
@@ -147,6 +153,7 @@ export async function startCluster({ masters = 3, replicasPerMaster = 0 } = {}):
       processes.delete(port);
     },
     async restart(port) {
+      await forgetData(dir, port);
       await start(port);
     },
     async stop() {
@@ -248,7 +255,11 @@ export async function startSentinelGroup(name = 'siwe-idp-test'): Promise<Sentin
       processes.delete(port);
     },
     async startReplica(port, masterPort) {
-      processes.set(port, await startRedis(port, [...SYNC_AT_ONCE, '--replicaof', '127.0.0.1', String(masterPort)]));
+      await forgetData(dir, port);
+      processes.set(
+        port,
+        await startRedis(port, [...SYNC_AT_ONCE, ...ownFiles(dir, port), '--replicaof', '127.0.0.1', String(masterPort)]),
+      );
     },
     async stop() {
       await Promise.all([...processes.values()].map((child) => kill(child)));
@@ -257,8 +268,11 @@ export async function startSentinelGroup(name = 'siwe-idp-test'): Promise<Sentin
     },
   };
   try {
-    processes.set(master, await startRedis(master, SYNC_AT_ONCE));
-    processes.set(replica, await startRedis(replica, [...SYNC_AT_ONCE, '--replicaof', '127.0.0.1', String(master)]));
+    processes.set(master, await startRedis(master, [...SYNC_AT_ONCE, ...ownFiles(dir, master)]));
+    processes.set(
+      replica,
+      await startRedis(replica, [...SYNC_AT_ONCE, ...ownFiles(dir, replica), '--replicaof', '127.0.0.1', String(master)]),
+    );
     await Promise.all(
       sentinelPorts.map(async (port) => {
         const file = join(dir, `sentinel-${port}.conf`);
