@@ -8,9 +8,10 @@
  * Every line has `level` (info, warn, error, fatal), `time` (ISO 8601, UTC) and
  * `msg`, then the context of the request being served (`request_id`, see
  * web/request-id.ts) and the caller's fields. Lines go to stderr through
- * process.stderr.write, synchronously: nothing is lost when the process exits
- * right after a line, and whatever replaces process.stderr.write (a test's
- * recorder) sees every line; setLogDestination() sends them elsewhere.
+ * process.stderr.write, gathered for at most 50 ms (see flushLogs) and
+ * written synchronously at exit and with every `fatal` line, so nothing is
+ * lost when the process stops; setLogDestination() sends them elsewhere, each
+ * line at once.
  *
  * Never pass a secret, a key, a cookie or a token here. As a safety net, the
  * fields named in REDACTED_FIELDS (headers such as authorization and cookie,
@@ -69,24 +70,70 @@ export const REDACTED_FIELDS = [
 
 export const REDACTED = '[redacted]';
 
-/** pino redact paths for each name: the field itself, and one or two levels down. */
-function redactPaths(names: readonly string[]): string[] {
-  return names.flatMap((name) => {
-    const plain = /^[A-Za-z_$][\w$]*$/.test(name);
-    const top = plain ? name : `["${name}"]`;
-    const below = plain ? `.${name}` : top;
-    return [top, `*${below}`, `*.*${below}`];
-  });
+const SECRET_NAMES: ReadonlySet<string> = new Set(REDACTED_FIELDS);
+
+/**
+ * `fields` with the value of every secret-bearing field (REDACTED_FIELDS)
+ * replaced, at the top and one or two levels down; objects are copied only
+ * where something changes, so the caller's stay untouched. (pino's own
+ * `redact`, with wildcard paths, cost more than the rest of a line.)
+ */
+function redactSecrets(fields: Fields, depth = 0): Fields {
+  let copy: Fields | undefined;
+  for (const name in fields) {
+    const value = fields[name];
+    let replaced: unknown = value;
+    if (SECRET_NAMES.has(name)) replaced = REDACTED;
+    else if (depth < 2 && value !== null && typeof value === 'object') replaced = redactSecrets(value as Fields, depth + 1);
+    if (replaced !== value) {
+      copy ??= Array.isArray(fields) ? ([...fields] as unknown as Fields) : { ...fields };
+      copy[name] = replaced;
+    }
+  }
+  return copy ?? fields;
 }
 
 let destination: LogDestination | undefined;
 let logFormat: LogFormat = 'json';
 
+/** Lines waiting for stderr, written together (see flush). */
+let pending = '';
+let flushTimer: NodeJS.Timeout | undefined;
+/** Written at once past this many characters; otherwise within FLUSH_DELAY_MS. */
+const FLUSH_CHARS = 16_384;
+const FLUSH_DELAY_MS = 50;
+
+/**
+ * Writes the lines waiting for stderr, in one write. A write to stderr is a
+ * system call that wakes the reader (a pipe to the container's log driver):
+ * one per line cost more CPU than the line itself, so lines are gathered for
+ * at most 50 ms or 16 KB. They are written synchronously at exit (process
+ * `exit`, which process.exit() and a crash also emit) and before every
+ * `fatal` line, so nothing is lost when the process stops.
+ */
+export function flushLogs(): void {
+  if (flushTimer !== undefined) {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+  }
+  if (pending === '') return;
+  const lines = pending;
+  pending = '';
+  process.stderr.write(lines);
+}
+
+process.on('exit', flushLogs);
+
 /** Every line passes here: formatted for LOG_FORMAT, written to the destination (stderr unless set). */
 const sink: LogDestination = {
   write(line: string) {
-    const target = destination ?? process.stderr;
-    target.write(logFormat === 'pretty' ? prettyLine(line, destination === undefined && stderrHasColors()) : line);
+    if (destination !== undefined) {
+      destination.write(logFormat === 'pretty' ? prettyLine(line) : line);
+      return;
+    }
+    pending += logFormat === 'pretty' ? prettyLine(line, stderrHasColors()) : line;
+    if (pending.length >= FLUSH_CHARS) flushLogs();
+    else flushTimer ??= setTimeout(flushLogs, FLUSH_DELAY_MS).unref();
   },
 };
 
@@ -102,7 +149,6 @@ const options: pino.LoggerOptions = {
   base: undefined,
   timestamp: pino.stdTimeFunctions.isoTime,
   formatters: { level: (label) => ({ level: label }) },
-  redact: { paths: redactPaths(REDACTED_FIELDS), censor: REDACTED },
 };
 
 const logger = pino(options, sink);
@@ -142,7 +188,7 @@ const RESERVED = ['level', 'time'];
 
 function entry(message: string, fields: Fields | undefined): Fields {
   // msg first, then the context, then the caller's fields; msg stays the message whatever the fields hold.
-  const object: Fields = { msg: message, ...context.getStore(), ...fields };
+  const object: Fields = { msg: message, ...context.getStore(), ...(fields === undefined ? undefined : redactSecrets(fields)) };
   object.msg = message;
   for (const name of RESERVED) {
     if (name in object) {
@@ -162,7 +208,10 @@ export const log = {
   warn: (message: string, fields?: Fields) => write('warn', message, fields),
   error: (message: string, fields?: Fields) => write('error', message, fields),
   /** The process cannot go on (a refused start, a crash): written at every LOG_LEVEL, silent included. */
-  fatal: (message: string, fields?: Fields) => fatalLogger.fatal(entry(message, fields)),
+  fatal: (message: string, fields?: Fields) => {
+    fatalLogger.fatal(entry(message, fields));
+    flushLogs();
+  },
 };
 
 const COLORS: Partial<Record<string, string>> = { warn: '\x1b[33m', error: '\x1b[31m', fatal: '\x1b[31;1m' };

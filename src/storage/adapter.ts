@@ -11,8 +11,9 @@ import { guarded, storeFull } from './outage.js';
  *   oidc:consumed:<Model>:<id>   consumed marker, epoch seconds (set once, atomically)
  *   oidc:uid:<uid>               Session uid -> Session id
  *   oidc:userCode:<code>         DeviceCode user code -> DeviceCode id
- *   oidc:grant:<grantId>         set of "<Model>:<id>" of every artifact of the grant,
- *                                the Grant record itself included
+ *   oidc:grant:<grantId>         set of "<Model>:<id>" of every artifact of the grant
+ *                                (not the Grant record: revocation removes that by its id;
+ *                                sets written by earlier versions may still list it)
  */
 export const artifactKey = (model: string, id: string) => `oidc:${model}:${id}`;
 const consumedKey = (model: string, id: string) => `oidc:consumed:${model}:${id}`;
@@ -38,10 +39,50 @@ function refusedWhileFull(): void {
   log.warn('the in-memory store is full (MEMORY_STORE_MAX_ENTRIES): new sign-ins are refused with 503 until entries expire');
 }
 
-/** The grant an artifact belongs to: its grantId, or its own id for the Grant record. */
-function grantOf(model: string, id: string, payload: AdapterPayload): string | undefined {
-  if (model === 'Grant') return id;
+/** The grant an artifact belongs to (none for the Grant record itself). */
+function grantOf(payload: AdapterPayload): string | undefined {
   return typeof payload.grantId === 'string' ? payload.grantId : undefined;
+}
+
+/**
+ * Models oidc-provider never consumes: find() reads no consumed marker for
+ * them (one store read fewer per lookup: interactions, sessions and grants are
+ * read several times a sign-in). Any other model, a future one included, is checked.
+ */
+const NEVER_CONSUMED = new Set([
+  'Interaction',
+  'Session',
+  'Grant',
+  'AccessToken',
+  'ClientCredentials',
+  'Client',
+  'InitialAccessToken',
+  'RegistrationAccessToken',
+  'ReplayDetection',
+]);
+
+/** How many artifacts an adapter remembers between find() and consume() (see RecentlyFound). */
+const RECENT_FINDS = 1000;
+
+/**
+ * What consume() needs of an artifact (its expiry and grant), remembered from
+ * the find() that comes right before it in the same request, so consume()
+ * need not read the artifact again. Both never change for an id. Bounded: the
+ * oldest is forgotten first, and consume() reads the store when it finds nothing.
+ */
+class RecentlyFound {
+  readonly #entries = new Map<string, { exp: unknown; grantId: string | undefined }>();
+
+  remember(id: string, payload: AdapterPayload): void {
+    if (this.#entries.size >= RECENT_FINDS) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(id, { exp: payload.exp, grantId: grantOf(payload) });
+  }
+
+  take(id: string): { exp: unknown; grantId: string | undefined } | undefined {
+    const entry = this.#entries.get(id);
+    this.#entries.delete(id);
+    return entry;
+  }
 }
 
 /**
@@ -87,9 +128,13 @@ export function createAdapter(store: Store): AdapterConstructor {
 
   return class StoreAdapter implements Adapter {
     readonly #model: string;
+    readonly #consumable: boolean;
+    readonly #recent: RecentlyFound | undefined;
 
     constructor(model: string) {
       this.#model = model;
+      this.#consumable = !NEVER_CONSUMED.has(model);
+      this.#recent = this.#consumable ? new RecentlyFound() : undefined;
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -105,7 +150,7 @@ export function createAdapter(store: Store): AdapterConstructor {
         // is an index entry pointing at nothing, which lookups and revocation
         // skip. The other order could leave a live artifact that the grant index
         // does not know of, and revokeByGrantId would miss it.
-        const grantId = grantOf(this.#model, id, payload);
+        const grantId = this.#model === 'Grant' ? undefined : grantOf(payload);
         if (grantId !== undefined) {
           await store.addToSet(grantKey(grantId), `${this.#model}:${id}`, ttlMs ?? Number.POSITIVE_INFINITY);
         }
@@ -121,11 +166,13 @@ export function createAdapter(store: Store): AdapterConstructor {
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       return guarded(async () => {
+        if (!this.#consumable) return store.get<AdapterPayload>(artifactKey(this.#model, id));
         const [payload, consumed] = await Promise.all([
           store.get<AdapterPayload>(artifactKey(this.#model, id)),
           store.get<number>(consumedKey(this.#model, id)),
         ]);
         if (payload === undefined) return undefined;
+        this.#recent?.remember(id, payload);
         return consumed === undefined ? payload : { ...payload, consumed };
       });
     }
@@ -157,7 +204,8 @@ export function createAdapter(store: Store): AdapterConstructor {
      */
     async consume(id: string): Promise<void> {
       await guarded(async () => {
-        const payload = await store.get<AdapterPayload>(artifactKey(this.#model, id));
+        // oidc-provider consumes what it has just found: what the marker needs comes from that find().
+        const payload = this.#recent?.take(id) ?? (await store.get<AdapterPayload>(artifactKey(this.#model, id)));
         if (payload === undefined) {
           throw new errors.InvalidGrant(`${label(this.#model)} not found`);
         }
@@ -165,7 +213,7 @@ export function createAdapter(store: Store): AdapterConstructor {
         if (await store.setIfAbsent(consumedKey(this.#model, id), epochSeconds(), remainingMs)) {
           return;
         }
-        const grantId = grantOf(this.#model, id, payload);
+        const grantId = typeof payload.grantId === 'string' ? payload.grantId : undefined;
         if (grantId !== undefined) await revokeGrant(grantId, { keepGrant: false });
         throw new errors.InvalidGrant(`${label(this.#model)} already used`);
       });

@@ -2,7 +2,7 @@ import { Keyv } from 'keyv';
 
 import { DEFAULT_MEMORY_STORE_MAX_ENTRIES } from '../config/env.js';
 
-import { KeyedLock } from './keyed-lock.js';
+import type { KeyvRecord } from './keyv-records.js';
 import type { Store } from './store.js';
 import { SweepingMap } from './sweeping-map.js';
 import { checkSetTtl, checkTtl } from './ttl.js';
@@ -10,14 +10,21 @@ import { checkSetTtl, checkTtl } from './ttl.js';
 /** How often, at most, full() sweeps expired entries before answering. */
 const FULL_SWEEP_INTERVAL_MS = 1000;
 
-/** The text budget per entry of the cap: maxEntries entries of this many characters on average. */
+/** The text budget per entry of the cap: maxEntries entries of this many characters on average (see SweepingMap's chars). */
 export const CHARS_PER_ENTRY = 2048;
 
 /**
- * Process-local store: keyv over a SweepingMap. Every write goes through a
- * per-key lock, so take / setIfAbsent / addToSet are atomic against any
- * concurrent caller of this store (plain get() needs no lock).
- * Index sets are keyv values holding a string array.
+ * Process-local store: keyv over a SweepingMap, holding keyv's
+ * `{ value, expires }` records as objects, not serialized: like
+ * oidc-provider's own memory adapter, a value is kept as it was given and
+ * get() returns that same object, so no caller may change a value it stored
+ * or read (none does: oidc-provider builds a new payload for every save, and
+ * our own operations replace, never edit, what they change). A JSON round trip
+ * on every read and write was the largest cost a login added beyond the engine.
+ * get / set / delete go through keyv; take, setIfAbsent, refreshTtl and the
+ * set and counter operations read and write the map synchronously, so each
+ * is atomic against any concurrent caller without a lock. Index sets are
+ * keyv values holding a string array.
  *
  * Size cap (MEMORY_STORE_MAX_ENTRIES, default 100,000): the store is `full`
  * at that many entries, or when its keys and values hold as many characters
@@ -35,13 +42,13 @@ export class MemoryStore implements Store {
   readonly kind = 'memory';
   readonly #map: SweepingMap;
   readonly #keyv: Keyv;
-  readonly #lock = new KeyedLock();
   #maxEntries: number;
   #lastFullSweep = 0;
 
   constructor(options: { sweepIntervalMs: number; maxEntries?: number }) {
     this.#map = new SweepingMap(options.sweepIntervalMs);
-    this.#keyv = new Keyv({ store: this.#map, useKeyPrefix: false, throwOnErrors: true });
+    // No serialization: the map holds keyv's `{ value, expires }` records as objects (see above).
+    this.#keyv = new Keyv({ store: this.#map, useKeyPrefix: false, throwOnErrors: true, serialize: undefined, deserialize: undefined });
     this.#maxEntries = options.maxEntries ?? DEFAULT_MEMORY_STORE_MAX_ENTRIES;
   }
 
@@ -90,90 +97,87 @@ export class MemoryStore implements Store {
   }
 
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
-    const ttl = checkTtl(ttlMs);
-    await this.#lock.run(key, () => this.#keyv.set(key, value, ttl));
+    await this.#keyv.set(key, value, checkTtl(ttlMs));
   }
 
   async delete(key: string): Promise<void> {
-    await this.#lock.run(key, () => this.#keyv.delete(key));
+    await this.#keyv.delete(key);
   }
 
   async take<T>(key: string): Promise<T | undefined> {
-    return this.#lock.run(key, async () => {
-      const value = await this.#keyv.get<T>(key);
-      if (value !== undefined) {
-        await this.#keyv.delete(key);
-      }
-      return value;
-    });
+    const record = this.#read<T>(key);
+    if (record !== undefined) this.#map.delete(key);
+    return record?.value;
   }
 
   async setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean> {
     const ttl = checkTtl(ttlMs);
-    return this.#lock.run(key, async () => {
-      if (await this.#keyv.has(key)) {
-        return false;
-      }
-      await this.#keyv.set(key, value, ttl);
-      return true;
-    });
+    if (this.#read(key) !== undefined) return false;
+    this.#write(key, value, ttl);
+    return true;
   }
 
   async refreshTtl(key: string, ttlMs: number): Promise<boolean> {
     const ttl = checkTtl(ttlMs) as number;
-    return this.#lock.run(key, async () => {
-      const stored = await this.#keyv.getRaw(key);
-      if (stored === undefined || typeof stored.expires !== 'number' || stored.expires <= Date.now()) return false;
-      await this.#keyv.set(key, stored.value, ttl);
-      return true;
-    });
+    const record = this.#read(key);
+    if (record?.expires === undefined) return false;
+    this.#write(key, record.value, ttl);
+    return true;
   }
 
   async addToSet(key: string, member: string, ttlMs: number): Promise<void> {
     const ttl = checkSetTtl(ttlMs);
-    await this.#lock.run(key, async () => {
-      const stored = await this.#keyv.getRaw<string[]>(key);
-      const members = new Set(stored?.value ?? []);
-      members.add(member);
-      const now = Date.now();
-      // The set lives as long as its longest-lived member: its TTL only grows.
-      const current = stored === undefined ? 0 : (stored.expires ?? Number.POSITIVE_INFINITY);
-      const wanted = ttl === undefined ? Number.POSITIVE_INFINITY : now + ttl;
-      const expiresAt = Math.max(current, wanted);
-      const remaining = Number.isFinite(expiresAt) ? Math.max(1, expiresAt - now) : undefined;
-      await this.#keyv.set(key, [...members], remaining);
-    });
+    const record = this.#read<string[]>(key);
+    const members = record?.value ?? [];
+    const now = Date.now();
+    // The set lives as long as its longest-lived member: its TTL only grows.
+    const current = record === undefined ? 0 : (record.expires ?? Number.POSITIVE_INFINITY);
+    const wanted = ttl === undefined ? Number.POSITIVE_INFINITY : now + ttl;
+    const expiresAt = Math.max(current, wanted);
+    if (members.includes(member) && expiresAt === current) return;
+    this.#write(
+      key,
+      members.includes(member) ? members : [...members, member],
+      Number.isFinite(expiresAt) ? Math.max(1, expiresAt - now) : undefined,
+    );
   }
 
   async members(key: string): Promise<string[]> {
-    return (await this.#keyv.get<string[]>(key)) ?? [];
+    return this.#read<string[]>(key)?.value ?? [];
   }
 
   async removeFromSet(key: string, member: string): Promise<void> {
-    await this.#lock.run(key, async () => {
-      const stored = await this.#keyv.getRaw<string[]>(key);
-      if (stored?.value === undefined || !stored.value.includes(member)) return;
-      const members = stored.value.filter((existing) => existing !== member);
-      if (members.length === 0) {
-        await this.#keyv.delete(key);
-        return;
-      }
-      await this.#keyv.set(key, members, remainingMs(stored.expires));
-    });
+    const record = this.#read<string[]>(key);
+    if (record === undefined || !record.value.includes(member)) return;
+    const members = record.value.filter((existing) => existing !== member);
+    if (members.length === 0) this.#map.delete(key);
+    else this.#write(key, members, remainingMs(record.expires));
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
     const ttl = checkTtl(ttlMs);
-    return this.#lock.run(key, async () => {
-      const stored = await this.#keyv.getRaw<number>(key);
-      if (stored?.value === undefined) {
-        await this.#keyv.set(key, 1, ttl);
-        return 1;
-      }
-      const count = stored.value + 1;
-      await this.#keyv.set(key, count, remainingMs(stored.expires));
-      return count;
-    });
+    const record = this.#read<number>(key);
+    const count = (record?.value ?? 0) + 1;
+    this.#write(key, count, record === undefined ? ttl : remainingMs(record.expires));
+    return count;
+  }
+
+  /**
+   * A live record, read synchronously in keyv's layout: the read-modify-write
+   * operations above run from their read to their write without yielding, so
+   * no concurrent caller can come between (no lock needed).
+   */
+  #read<T>(key: string): KeyvRecord<T> | undefined {
+    const data = this.#map.get(key) as { value?: T; expires?: number | null } | undefined;
+    if (data === undefined || data.value === undefined) return undefined;
+    const expires = typeof data.expires === 'number' ? data.expires : undefined;
+    if (expires !== undefined && expires <= Date.now()) return undefined;
+    return { value: data.value, expires };
+  }
+
+  /** Writes a record as keyv.set() would: keyv's layout, the map's own expiry. */
+  #write(key: string, value: unknown, ttlMs: number | undefined): void {
+    this.#map.set(key, { value, expires: ttlMs === undefined ? undefined : Date.now() + ttlMs }, ttlMs);
   }
 
   async ping(): Promise<void> {}

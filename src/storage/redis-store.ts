@@ -2,6 +2,7 @@ import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 
 import { KeyvRecords } from './keyv-records.js';
+import { deserialize, serialize } from './keyv-serialization.js';
 import { openRedis, type RedisCommands, type RedisConnection, type RedisTopology } from './redis-topology.js';
 import { ReplicatedWrites } from './replicated-writes.js';
 import type { Store } from './store.js';
@@ -41,7 +42,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   });
   // useKeyPrefix: false, so only KeyvRedis prefixes keys ("<namespace>::<key>"),
   // not keyv as well; this is the layout @keyv/redis's own createKeyv() uses.
-  const keyv = new Keyv(adapter, { namespace: options.namespace, useKeyPrefix: false, throwOnErrors: true });
+  const keyv = new Keyv(adapter, { namespace: options.namespace, useKeyPrefix: false, throwOnErrors: true, serialize, deserialize });
   // WAIT's own bound is half the operation's, so a missing replica is reported as such, not as a timeout.
   const replicated = options.waitReplicas > 0 ? new ReplicatedWrites(connection, options.waitReplicas, options.timeoutMs / 2) : undefined;
   const store = new RedisStore(connection, adapter, keyv, options.timeoutMs, replicated, (operation, error) => {

@@ -1,11 +1,45 @@
 interface Entry {
   value: unknown;
   expiresAt: number | undefined;
+  /** approximateChars(value), counted once when written. */
+  chars: number;
 }
 
-/** What an entry holds, in characters: its key and its value (keyv hands over serialized strings). */
-function charsOf(key: string, value: unknown): number {
-  return key.length + (typeof value === 'string' ? value.length : 0);
+/**
+ * About how many characters a value would take as JSON: its strings and
+ * keys, plus a few for every other value and each separator. Values are
+ * kept as objects, not text (memory-store.ts); this is what the size cap
+ * counts, in one walk at write time.
+ */
+export function approximateChars(value: unknown): number {
+  // An explicit stack, not recursion: a request can nest values deeply (the `claims` parameter).
+  let chars = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') chars += item.length + 2;
+    else if (item === null || typeof item !== 'object') chars += 8;
+    else if (Array.isArray(item)) {
+      chars += 2 + item.length;
+      for (const element of item) stack.push(element);
+    } else {
+      chars += 2;
+      for (const key in item) {
+        chars += key.length + 4;
+        stack.push((item as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return chars;
+}
+
+interface Sized {
+  chars: number;
+}
+
+/** What an entry holds, in characters: its key and its value. */
+function charsOf(key: string, entry: Sized): number {
+  return key.length + entry.chars;
 }
 
 /**
@@ -57,16 +91,17 @@ export class SweepingMap {
   set(key: string, value: unknown, ttlMs?: number): boolean {
     const expiresAt = typeof ttlMs === 'number' && ttlMs > 0 ? Date.now() + ttlMs : undefined;
     const previous = this.#entries.get(key);
-    if (previous !== undefined) this.#chars -= charsOf(key, previous.value);
-    this.#entries.set(key, { value, expiresAt });
-    this.#chars += charsOf(key, value);
+    if (previous !== undefined) this.#chars -= charsOf(key, previous);
+    const entry = { value, expiresAt, chars: approximateChars(value) };
+    this.#entries.set(key, entry);
+    this.#chars += charsOf(key, entry);
     return true;
   }
 
   delete(key: string): boolean {
     const entry = this.#entries.get(key);
     if (entry === undefined) return false;
-    this.#chars -= charsOf(key, entry.value);
+    this.#chars -= charsOf(key, entry);
     return this.#entries.delete(key);
   }
 

@@ -84,6 +84,21 @@ function expandIpv6(address: string): string[] | undefined {
   return missing < 0 ? undefined : [...front, ...Array<string>(missing).fill('0'), ...back];
 }
 
+/**
+ * rate-limiter-flexible's own count script (its customIncrTtlLuaScript
+ * option), one command shorter: its opening `SET key 0 EX window NX` only
+ * gives a new window its TTL, which the EXPIRE below does anyway for a key
+ * left without one. Same arguments, same reply ({count, pttl}); in a script,
+ * so as atomic.
+ */
+export const COUNT_SCRIPT = `local consumed = redis.call('incrby', KEYS[1], ARGV[1])
+local ttl = redis.call('pttl', KEYS[1])
+if ttl == -1 then
+  redis.call('expire', KEYS[1], ARGV[2])
+  ttl = 1000 * ARGV[2]
+end
+return {consumed, ttl}`;
+
 export class RateLimiter {
   readonly #counters: Partial<Record<LimitName, Counter>> = {};
   readonly #timeoutMs: number | undefined;
@@ -114,6 +129,7 @@ export class RateLimiter {
             storeClient: redis.client,
             // node-redis v4/v5: its eval(script, { keys, arguments }) signature.
             useRedisPackage: true,
+            customIncrTtlLuaScript: COUNT_SCRIPT,
             keyPrefix: redis.redisKey(`ratelimit:${name}`),
           })
         : new RateLimiterMemory({ ...options, keyPrefix: `ratelimit:${name}` });

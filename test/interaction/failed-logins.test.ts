@@ -26,7 +26,7 @@ for (const backend of BACKENDS) {
       setLogLevel('info');
     });
 
-    it('two failures lock the pair out before verification; the nonce survives; others are not affected', async () => {
+    it("two failures lock the pair out of failing attempts; the key's own signature still signs in; the nonce survives; others are not affected", async () => {
       const agent = supertest.agent(server.issuer);
       const uid = await startInteraction(agent, authorizeUrl(newAuthRequest(FIRST_PARTY.client_id)));
       const view = await getInteraction(agent, uid);
@@ -50,8 +50,8 @@ for (const backend of BACKENDS) {
       const second = await login(attacker, message.replace(view.siwe!.nonce, 'aaaaaaaaaaaaaaaa'), good);
       assert.equal(second.body.error, 'nonce_mismatch', second.text);
 
-      // Over: even the right signature is refused, before anything is verified.
-      const locked = await login(attacker, message, good);
+      // Over: a signature the key did not make is refused before anything costly (a contract wallet's chain call).
+      const locked = await login(attacker, message, forged);
       assert.equal(locked.status, 429, locked.text);
       assert.equal(locked.body.error, 'too_many_requests');
       assert.match(locked.body.error_description, /too many failed sign-ins for this account/);
@@ -68,10 +68,15 @@ for (const backend of BACKENDS) {
       const garbage = await login(attacker, 'not a SIWE message', good);
       assert.equal(garbage.body.error, 'malformed_message', garbage.text);
 
-      // The victim, from its own client address, signs in with the same nonce: refusals never burned it.
-      const victimLogin = await login('198.51.100.20', message, good);
-      assert.equal(victimLogin.status, 200, victimLogin.text);
-      assert.ok(victimLogin.body.redirectTo);
+      // The same Ethereum address from another client address: its own count, not locked.
+      const elsewhere = await login('198.51.100.20', message, forged);
+      assert.equal(elsewhere.body.error, 'invalid_signature', elsewhere.text);
+
+      // The key's own signature is proof, never refused for failures (no lock-out of the owner by others behind
+      // the same address), and signs in with the same nonce: refusals never burned it.
+      const owner = await login(attacker, message, good);
+      assert.equal(owner.status, 200, owner.text);
+      assert.ok(owner.body.redirectTo);
     });
   });
 }

@@ -75,8 +75,8 @@ for (const backend of BACKENDS) {
       assert.equal(refused.status, 400, refused.text);
       assert.equal(refused.body.error, 'invalid_signature');
 
-      // 3. The same pair again: over the `address` limit, 429 inside the sign-in (an audit event too).
-      const locked = await postLogin(stranger, refusedUid, victimMessage, await victim.signMessage(victimMessage));
+      // 3. The same pair, a signature the key did not make: over the `address` limit, 429 inside the sign-in (an audit event too).
+      const locked = await postLogin(stranger, refusedUid, victimMessage, forged);
       assert.equal(locked.status, 429, locked.text);
       assert.equal(locked.body.error, 'too_many_requests');
 
