@@ -41,7 +41,15 @@ describe('browser: a token-gated client (ERC-721 pass on anvil)', function () {
       client_name: 'Members',
       token_gates: [
         { group: 'holders', chain_id: CHAIN, standard: 'erc721', contract: passAddress, required: true },
-        { group: 'gold', chain_id: CHAIN, standard: 'erc1155', contract: tokens.addresses.erc1155, token_id: '7', min_balance: '3', required: false },
+        {
+          group: 'gold',
+          chain_id: CHAIN,
+          standard: 'erc1155',
+          contract: tokens.addresses.erc1155,
+          token_id: '7',
+          min_balance: '3',
+          required: false,
+        },
       ],
     };
   });
