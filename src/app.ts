@@ -59,7 +59,16 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
   const rateLimiter = new RateLimiter(backend, config.rateLimits, metrics);
   // With metrics, every store call is counted and timed (a decorator: the backends are untouched).
   const store = metrics ? (await import('./metrics/instrumented-store.js')).instrumentStore(backend, metrics) : backend;
-  const provider = await createProvider({ config, jwks, clients, cookieKeys, adapter: createAdapter(store), store, rateLimiter });
+  const provider = await createProvider({
+    config,
+    jwks,
+    clients,
+    cookieKeys,
+    adapter: createAdapter(store),
+    store,
+    rateLimiter,
+    gateReader: chains,
+  });
   provider.use(health(store, config.chainIds, chains));
   provider.use(await staticAssets());
   provider.use(
@@ -70,6 +79,7 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
       nonceKey: nonceKeyFrom(cookieKeys[0]!),
       logos: new ClientLogos(clients),
       chains,
+      gateReader: chains,
       rateLimiter,
     }),
   );

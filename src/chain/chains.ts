@@ -8,9 +8,12 @@
  * instance without its RPC still signs every EOA in, and taking it out of the
  * load balancer would not bring the RPC back.
  */
+import type { GateReader } from '../gates/evaluate-gates.js';
+import type { TokenGate } from '../gates/token-gates.js';
 import type { ContractWallets } from '../siwe/checks/context.js';
 import { ChainRpc, ChainUnavailableError, type RpcObserver } from './chain-rpc.js';
 import { verifyContractSignature } from './contract-signature.js';
+import { readTokenGates } from './token-balances.js';
 
 export interface ChainProbe {
   /** Endpoints that answered for another chain: the start must stop. */
@@ -19,7 +22,7 @@ export interface ChainProbe {
   warnings: string[];
 }
 
-export class Chains implements ContractWallets {
+export class Chains implements ContractWallets, GateReader {
   readonly #rpcs = new Map<number, ChainRpc>();
 
   /** `observe`: told of every RPC call (the metrics, with METRICS_PORT). */
@@ -39,6 +42,18 @@ export class Chains implements ContractWallets {
     } catch (error) {
       if (!(error instanceof ChainUnavailableError)) throw error;
       return 'unavailable' as const; // the caller refuses with chain_unavailable (503): see ContractWallets
+    }
+  }
+
+  /** Which of `gates` (all on `chainId`) `owner` meets, in one eth_call; 'unavailable' when the chain cannot answer (see GateReader). */
+  async readGates(chainId: number, owner: string, gates: readonly TokenGate[]): Promise<boolean[] | { unavailable: string }> {
+    const rpc = this.#rpcs.get(chainId);
+    if (!rpc) return { unavailable: `no RPC for chain ${chainId}` };
+    try {
+      return await readTokenGates(rpc, owner, gates);
+    } catch (error) {
+      if (!(error instanceof ChainUnavailableError)) throw error;
+      return { unavailable: error.message };
     }
   }
 

@@ -16,6 +16,7 @@ export interface AddOptions {
   scope?: string;
   'first-party'?: boolean;
   'resource-server'?: boolean;
+  'token-gates'?: string;
   'logo-uri'?: string;
   'client-uri'?: string;
   'policy-uri'?: string;
@@ -38,6 +39,21 @@ function parseMetadataOption(raw: string | undefined): ClientMetadata {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--metadata must be a JSON object');
   if ('client_secret' in parsed) throw new UsageError(`--metadata must not hold client_secret: ${ARGV_IS_PUBLIC}`);
   return parsed as ClientMetadata;
+}
+
+/** --token-gates: a JSON array; what is in it is validated with the rest (gates/token-gates.ts, through oidc-provider). */
+function parseTokenGatesOption(raw: string | undefined): unknown[] | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new UsageError(
+      '--token-gates must be a JSON array of gates, e.g. \'[{"group":"holders","chain_id":1,"standard":"erc721","contract":"0x…","required":true}]\'',
+    );
+  }
+  if (!Array.isArray(parsed)) throw new UsageError('--token-gates must be a JSON array of gates');
+  return parsed;
 }
 
 function defined(entries: Record<string, unknown>): Record<string, unknown> {
@@ -84,6 +100,7 @@ export function metadataFrom(clientId: string, options: AddOptions, secret?: str
       scope: options.scope,
       first_party: options['first-party'] ? true : undefined,
       resource_server: options['resource-server'] ? true : undefined,
+      token_gates: parseTokenGatesOption(options['token-gates']),
       logo_uri: options['logo-uri'],
       client_uri: options['client-uri'],
       policy_uri: options['policy-uri'],

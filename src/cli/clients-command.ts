@@ -21,6 +21,7 @@ const ADD_OPTIONS = {
   scope: { type: 'string' },
   'first-party': { type: 'boolean' },
   'resource-server': { type: 'boolean' },
+  'token-gates': { type: 'string' },
   'logo-uri': { type: 'string' },
   'client-uri': { type: 'string' },
   'policy-uri': { type: 'string' },

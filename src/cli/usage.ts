@@ -26,6 +26,8 @@ Clients
       --scope "<scopes>"            the scopes the client may ask for, e.g. "openid ethereum"
       --first-party                 no consent screen for this client
       --resource-server             may introspect any client's access tokens (an API); not with --public
+      --token-gates '<json>'        token_gates: a JSON array of gates (see the README, "Token gates and
+                                    groups"); each gate's chain needs its RPC in RPC_URLS
       --logo-uri, --client-uri, --policy-uri, --tos-uri <uri>   branding on the sign-in page
       --id-token-alg <alg>          ES256 (default) or RS256
       --jwks-uri <uri>              the client's keys, for private_key_jwt

@@ -7,7 +7,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import { ConfigError } from './config-error.js';
 
 /** Our extra client metadata, on top of oidc-provider's (and RFC 7591's) own. */
-export const EXTRA_CLIENT_METADATA = ['first_party', 'resource_server'] as const;
+export const EXTRA_CLIENT_METADATA = ['first_party', 'resource_server', 'token_gates'] as const;
 
 /** The client `npm start` serves when no CLIENTS_FILE is given (development only). */
 export const DEV_CLIENT: ClientMetadata = {

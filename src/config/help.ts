@@ -45,7 +45,7 @@ Environment:
   CHAIN_IDS        EIP-155 chain ids a SIWE message may name          default 1
   RPC_URLS         <chainId>=<url>,… JSON-RPC endpoints: smart accounts   default none (EOAs only)
                    (ERC-1271, ERC-6492) may sign in on those chains
-  RPC_TIMEOUT      ms one contract-wallet check's chain call may take  default 3000
+  RPC_TIMEOUT      ms one chain call (smart account, token gates) may take  default 3000
   INTERACTION_TTL  seconds a sign-in (and its nonce) stays valid       default 600
   CLOCK_SKEW       seconds of clock skew tolerated                    default 60
   ACCESS_TOKEN_TTL access token lifetime                              default 1h

@@ -69,6 +69,8 @@ export const de: Catalogue = {
       'Die Signatur passt nicht zum Konto {address}: weder sein Schlüssel noch, bei einem Smart Account, sein Vertrag erkennt sie an. Signieren Sie die Nachricht erneut mit diesem Konto.',
     smartAccountsOff:
       'Ihre Wallet hat als Smart Account (eine Vertrags-Wallet wie ein Safe) signiert, und die Anmeldung mit Smart Accounts ist für dieses Netzwerk nicht aktiviert. Melden Sie sich mit einem normalen Konto an oder bitten Sie die Anwendung, sie zu aktivieren.',
+    gateDenied: 'Ihr Konto besitzt nicht, was diese Anwendung verlangt, daher kann sie Sie nicht anmelden: {description}',
+    backToApplication: 'Zurück zur Anwendung',
     chainUnavailable:
       'Das Netzwerk war nicht erreichbar, um die Signatur Ihres Smart Accounts zu prüfen. Es wurde niemand angemeldet; versuchen Sie es gleich noch einmal.',
     reference: 'Referenz: {reference}',
@@ -94,6 +96,7 @@ export const de: Catalogue = {
     openid: 'Ihre Ethereum-Adresse als Kontokennung erfahren',
     offline_access: 'Sie angemeldet halten, während Sie abwesend sind (ein Refresh-Token)',
     ethereum: 'Ihre Ethereum-Adresse und die Chain erfahren, mit der Sie sich anmelden',
+    groups: 'Erfahren, welche ihrer Token-Anforderungen Ihr Konto erfüllt (seine Gruppen)',
   },
   claims: {
     sub: 'Ihre Ethereum-Adresse',
@@ -104,6 +107,7 @@ export const de: Catalogue = {
     ethereum_address: 'Ihre Ethereum-Adresse',
     chain_id: 'die Chain, mit der Sie sich angemeldet haben',
     caip10_account_id: 'Ihre Adresse und Chain als eine Kontokennung (CAIP-10)',
+    groups: 'die Gruppen, die Ihre Token in dieser Anwendung freischalten',
   },
   logout: {
     title: 'Abmelden',
@@ -125,5 +129,19 @@ export const de: Catalogue = {
     reference: 'Referenz:',
     quote: 'Nennen Sie sie, wenn Sie den Betreiber der Seite kontaktieren.',
     back: 'Kehren Sie zur Anwendung zurück, von der Sie kamen, und beginnen Sie die Anmeldung erneut.',
+    backToApplication: 'Zurück zur Anwendung',
+  },
+  gates: {
+    required: 'Zur Anmeldung muss Ihr Konto besitzen:',
+    optional: 'Wer dies besitzt, erhält mehr in dieser Anwendung (für die Anmeldung nicht nötig):',
+    requiredItem: '{requirement} (Gruppe „{group}“)',
+    optionalItem: '{requirement}: schaltet die Gruppe „{group}“ frei',
+    native: 'mindestens {amount} Wei der nativen Währung von {chain}',
+    erc20: 'mindestens {amount} Basiseinheiten des ERC-20-Tokens {contract} auf {chain}',
+    erc721: 'mindestens {amount} Token der ERC-721-Sammlung {contract} auf {chain}',
+    erc721Token: 'Token {tokenId} der ERC-721-Sammlung {contract} auf {chain}',
+    erc1155: 'mindestens {amount} von Token {tokenId} des ERC-1155-Vertrags {contract} auf {chain}',
+    chain: 'Chain {id}',
+    smartAccounts: 'Bei einem Smart Account (etwa einem Safe) zählt, was das Konto selbst besitzt, nicht was seine Eigentümer besitzen.',
   },
 };

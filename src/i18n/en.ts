@@ -70,6 +70,8 @@ export const en = {
       'The signature does not match the account {address}: neither its key nor, for a smart account, its contract accepts it. Sign the message again with that account.',
     smartAccountsOff:
       'Your wallet signed as a smart account (a contract wallet such as a Safe), and sign-in with smart accounts is not enabled for this network. Sign in with a regular account, or ask the application to enable it.',
+    gateDenied: 'Your account does not hold what this application requires, so it cannot sign you in: {description}',
+    backToApplication: 'Back to the application',
     chainUnavailable:
       "The network could not be reached to check your smart account's signature. Nothing was signed in; try again in a moment.",
     reference: 'Reference: {reference}',
@@ -95,6 +97,7 @@ export const en = {
     openid: 'Know your Ethereum address, as your account identifier',
     offline_access: 'Keep you signed in while you are away (a refresh token)',
     ethereum: 'Know your Ethereum address and the chain you sign in on',
+    groups: 'Know which of its token requirements your account meets (its groups)',
   } as Record<string, string>,
   claims: {
     sub: 'your Ethereum address',
@@ -105,6 +108,7 @@ export const en = {
     ethereum_address: 'your Ethereum address',
     chain_id: 'the chain you signed in on',
     caip10_account_id: 'your address and chain as one account id (CAIP-10)',
+    groups: 'the groups your tokens unlock in this application',
   } as Record<string, string>,
   logout: {
     title: 'Sign out',
@@ -126,6 +130,20 @@ export const en = {
     reference: 'Reference:',
     quote: 'Quote it if you contact the site’s operator.',
     back: 'Go back to the application you came from and start the sign-in again.',
+    backToApplication: 'Back to the application',
+  },
+  gates: {
+    required: 'To sign in, your account must hold:',
+    optional: 'Holding these unlocks more in this application (not needed to sign in):',
+    requiredItem: '{requirement} (group “{group}”)',
+    optionalItem: '{requirement}: unlocks the group “{group}”',
+    native: 'at least {amount} wei of the native coin of {chain}',
+    erc20: 'at least {amount} base units of the ERC-20 token {contract} on {chain}',
+    erc721: 'at least {amount} token(s) of the ERC-721 collection {contract} on {chain}',
+    erc721Token: 'token {tokenId} of the ERC-721 collection {contract} on {chain}',
+    erc1155: 'at least {amount} of token {tokenId} of the ERC-1155 contract {contract} on {chain}',
+    chain: 'chain {id}',
+    smartAccounts: 'A smart account (such as a Safe) is checked for what the account itself holds, not what its owners hold.',
   },
 };
 

@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { Config } from '../config/env.js';
+import type { GateReader } from '../gates/evaluate-gates.js';
 import type { ContractWallets } from '../siwe/checks/pipeline.js';
 import type { Store } from '../storage/store.js';
 import type { ClientLogos } from '../web/client-logos.js';
@@ -16,6 +17,8 @@ export interface InteractionDeps {
   logos: ClientLogos;
   /** Chains with an RPC, for contract-wallet signatures; undefined when RPC_URLS is empty (EOAs only). */
   chains?: ContractWallets | undefined;
+  /** Reads token gates on the chains with an RPC (the same Chains); undefined when RPC_URLS is empty. */
+  gateReader?: GateReader | undefined;
   /** The abuse limits' counters: login counts failed sign-ins per Ethereum address (failed-logins.ts). */
   rateLimiter?: RateLimiter | undefined;
 }

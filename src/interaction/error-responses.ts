@@ -16,13 +16,20 @@ interface Described {
   status: number;
   error: string;
   description: string;
+  /** The way back to the application, when the refusal ended the sign-in (Problem.redirectTo). */
+  redirectTo?: string;
 }
 
 const UNAVAILABLE: Described = STORE_OUTAGE;
 
 function describe(error: unknown): Described | undefined {
   if (error instanceof Problem) {
-    return { status: error.status, error: error.code, description: error.message };
+    return {
+      status: error.status,
+      error: error.code,
+      description: error.message,
+      ...(error.redirectTo ? { redirectTo: error.redirectTo } : {}),
+    };
   }
   if (isStoreOutage(error)) return UNAVAILABLE;
   if (error instanceof errors.SessionNotFound) {
@@ -55,9 +62,15 @@ export async function interactionErrors(ctx: Context, next: Next): Promise<void>
     if (isLoginAttempt(ctx)) auditLogin(ctx, { outcome: described.error, reference });
     if (wantsJson(ctx)) {
       ctx.status = described.status;
-      ctx.body = { error: described.error, error_description: described.description, reference };
+      ctx.body = {
+        error: described.error,
+        error_description: described.description,
+        reference,
+        ...(described.redirectTo ? { redirectTo: described.redirectTo } : {}),
+      };
       return;
     }
-    await renderPage(ctx, 'error', { error: described.error, description: described.description, reference }, described.status);
+    const page = { error: described.error, description: described.description, reference, redirectTo: described.redirectTo };
+    await renderPage(ctx, 'error', page, described.status);
   }
 }

@@ -3,9 +3,11 @@
  * Ethereum proof against this interaction's challenge and finishes the login.
  */
 import type { Context } from 'koa';
+import { gateStep, refuseLogin, withGateStep } from '../gates/login-gates.js';
+import { tokenGatesOf } from '../gates/token-gates.js';
 import { referenceId } from '../oidc/pages.js';
 import { accountIdFor } from '../oidc/subject.js';
-import { verifySiwe, type SiweExpectation } from '../siwe/checks/pipeline.js';
+import { SIWE_CHECKS, verifySiwe, type SiweExpectation } from '../siwe/checks/pipeline.js';
 import { auditLogin, claimsOf, noteLoginAttempt } from './audit.js';
 import { type Fields, fieldsOf } from './body.js';
 import { challengeFor, consumeChallenge } from './challenge.js';
@@ -29,7 +31,7 @@ function readAttempt({ message, signature }: Fields): { message: string; signatu
   return { message: message.replace(/\r\n/g, '\n'), signature: signature.trim() };
 }
 
-export function login({ provider, store, config, nonceKey, chains, rateLimiter }: InteractionDeps) {
+export function login({ provider, store, config, nonceKey, chains, rateLimiter, gateReader }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const attempt = readAttempt(fieldsOf(ctx));
     // For the audit event (audit.ts), which error-responses.ts writes if the attempt is refused.
@@ -54,14 +56,20 @@ export function login({ provider, store, config, nonceKey, chains, rateLimiter }
     };
     // Failed sign-ins per Ethereum address (RATE_LIMITS' `address`): a gate after parsing, a count per refusal.
     const failures = failedLogins(rateLimiter, ctx);
+    // The client's token gates: one step after the proof, before the nonce is used up (gates/login-gates.ts).
+    const gates = tokenGatesOf(loaded.client);
+    const gated = gates.length > 0 ? gateStep(gates, gateReader) : undefined;
     let verified: Awaited<ReturnType<typeof verifySiwe>>;
     try {
-      verified = await verifySiwe(attempt, expected, failures?.checks);
+      verified = await verifySiwe(attempt, expected, withGateStep(failures?.checks ?? SIWE_CHECKS, gated));
     } catch (error) {
       await failures?.record(error);
       throw error;
     }
     const { address, message, walletType } = verified;
+    const gateOutcome = gated?.outcome();
+    const deniedBy = gateOutcome?.unmet.filter((gate) => gate.required) ?? [];
+    if (deniedBy.length > 0) await refuseLogin(ctx, provider, deniedBy);
 
     const redirectTo = await provider.interactionResult(
       ctx.req,
@@ -75,6 +83,8 @@ export function login({ provider, store, config, nonceKey, chains, rateLimiter }
           // Kept beside the session for the `ethereum` scope's claims (see oidc/sign-in-record.ts).
           chainId: message.chainId,
           walletType,
+          // A gated client's `groups` (gates/gate-groups.ts keeps them beside the session).
+          ...(gateOutcome ? { groups: gateOutcome.groups } : {}),
         },
       },
       { mergeWithLastSubmission: false },

@@ -1,5 +1,6 @@
 /** GET /interaction/:uid — the login or consent page, or the interaction as JSON. */
 import type { Context } from 'koa';
+import { gateViewOf } from '../gates/gate-view.js';
 import { CLAIMS } from '../oidc/claims.js';
 import { renderPage } from '../web/render.js';
 import { brandingFor } from './branding.js';
@@ -23,13 +24,22 @@ export function show({ provider, config, nonceKey, logos }: InteractionDeps) {
     const { interaction } = loaded;
     const siwe = interaction.prompt.name === 'login' ? siweFields(loaded, config, challengeFor(nonceKey, interaction)) : null;
     const view = interactionView(loaded, siwe);
+    // A token-gated client's requirements, named before anyone signs (gates/gate-view.ts).
+    const gates = siwe ? gateViewOf(loaded.client) : [];
     if (wantsJson(ctx)) {
-      ctx.body = view;
+      ctx.body = gates.length > 0 ? { ...view, token_gates: gates } : view;
       return;
     }
     const common = { uid: view.uid, branding: await brandingFor(view, logos), uiLocales: interaction.params.ui_locales };
     if (view.prompt === 'login') {
-      await renderPage(ctx, 'login', { ...common, interaction: view, siwe: view.siwe, domain: config.siweDomain, chainNames: CHAIN_NAMES });
+      await renderPage(ctx, 'login', {
+        ...common,
+        interaction: view,
+        siwe: view.siwe,
+        domain: config.siweDomain,
+        chainNames: CHAIN_NAMES,
+        gates,
+      });
     } else {
       await renderPage(ctx, 'consent', {
         ...common,

@@ -14,6 +14,7 @@ export type SignInOfSession = (sessionUid: string) => Promise<SignInRecord | und
 
 interface TokenLike {
   sessionUid?: string;
+  clientId?: string;
 }
 
 /** The record of the sign-in behind this request or token. */
@@ -30,19 +31,27 @@ async function signInOf(
   return sessionUid && signInOfSession ? signInOfSession(sessionUid) : undefined;
 }
 
-export function accountFinder(signInOfSession?: SignInOfSession): FindAccount {
+/** Claims beside the `ethereum` scope's, from another concern (the `groups` of token gates: gates/gate-groups.ts). */
+export type ExtraClaims = (
+  ctx: KoaContextWithOIDC | undefined,
+  token: TokenLike | undefined,
+  scope: string,
+) => Promise<Record<string, unknown>>;
+
+export function accountFinder(signInOfSession?: SignInOfSession, extraClaims?: ExtraClaims): FindAccount {
   return (ctx, accountId, token): Account | undefined => {
     const parsed = parseAccountId(accountId);
     if (!parsed) return undefined;
     return {
       accountId,
       claims: async (_use, scope): Promise<AccountClaims> => {
+        const extra = extraClaims ? await extraClaims(ctx, token as TokenLike | undefined, String(scope ?? '')) : {};
         if (
           !String(scope ?? '')
             .split(' ')
             .includes(ETHEREUM_SCOPE)
         )
-          return { sub: accountId };
+          return { sub: accountId, ...extra };
         const record = await signInOf(ctx, accountId, token as TokenLike | undefined, signInOfSession);
         const chainId = parsed.chainId ?? record?.chainId;
         return {
@@ -50,6 +59,7 @@ export function accountFinder(signInOfSession?: SignInOfSession): FindAccount {
           ethereum_address: parsed.address,
           ...(chainId === undefined ? {} : { chain_id: chainId, caip10_account_id: caip10(chainId, parsed.address) }),
           ...(record?.walletType === undefined ? {} : { wallet_type: record.walletType }),
+          ...extra,
         };
       },
     };

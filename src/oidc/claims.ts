@@ -11,12 +11,16 @@
  */
 export const ETHEREUM_SCOPE = 'ethereum';
 
-export const SCOPES = ['openid', 'offline_access', ETHEREUM_SCOPE] as const;
+/** `groups`: the groups of the client's token gates the account meets (gates/gate-groups.ts); only for a client with `token_gates`. */
+export const GROUPS_SCOPE = 'groups';
+
+export const SCOPES = ['openid', 'offline_access', ETHEREUM_SCOPE, GROUPS_SCOPE] as const;
 
 /** oidc-provider's `claims`: scope → claims it releases; `null` marks a standalone claim. */
 export const CLAIMS: Record<string, string[] | null> = {
   openid: ['sub', 'amr', 'auth_time'],
   [ETHEREUM_SCOPE]: ['ethereum_address', 'chain_id', 'caip10_account_id', 'wallet_type'],
+  [GROUPS_SCOPE]: ['groups'],
   acr: null,
   sid: null,
   iss: null,

@@ -8,6 +8,11 @@ import type { Config } from '../config/env.js';
 import { EXTRA_CLIENT_METADATA } from '../config/clients.js';
 import { ConfigError } from '../config/config-error.js';
 import { SIGNING_ALGORITHMS, type PrivateJwks } from '../config/keys.js';
+import type { GateReader } from '../gates/evaluate-gates.js';
+import { GroupStore } from '../gates/gate-groups.js';
+import { gatedAtRefresh } from '../gates/refresh-gates.js';
+import { gatedInteractionPolicy } from '../gates/session-gates.js';
+import { parseTokenGates, TOKEN_GATES, TokenGateError } from '../gates/token-gates.js';
 import { LOCALES } from '../i18n/catalogues.js';
 import { log } from '../log.js';
 import type { Store } from '../storage/store.js';
@@ -48,6 +53,11 @@ export interface ProviderOptions {
    * login route count per client address (limited-routes.ts).
    */
   rateLimiter?: RateLimiter;
+  /**
+   * Reads clients' token gates on the chains (the Chains of RPC_URLS): at sign-in, on a
+   * session's next authorization and at refresh (gates/). Without it, a gate cannot be evaluated.
+   */
+  gateReader?: GateReader | undefined;
 }
 
 /** The response types federation needs; a client uses those it registered (default: code). */
@@ -61,6 +71,16 @@ function extraMetadataValidator(config: Config) {
       checkResourceServerMetadata(value, metadata);
       return;
     }
+    if (key === TOKEN_GATES) {
+      // Every gate's chain needs its RPC (RPC_URLS); registration refuses token_gates altogether (registration-policy.ts).
+      try {
+        parseTokenGates(value, new Set(config.rpcUrls.keys()));
+      } catch (error) {
+        if (error instanceof TokenGateError) throw new errors.InvalidClientMetadata(error.message);
+        throw error;
+      }
+      return;
+    }
     if (key !== 'first_party') return;
     if (value !== undefined && typeof value !== 'boolean') {
       throw new errors.InvalidClientMetadata('first_party must be true or false');
@@ -72,13 +92,20 @@ function extraMetadataValidator(config: Config) {
 
 export function providerConfiguration(options: ProviderOptions): Configuration {
   const { config, jwks, clients, cookieKeys, store } = options;
+  // The `groups` of token-gated clients, kept beside the session per client (gates/gate-groups.ts).
+  const groups = store ? new GroupStore(store, config.lifetimes.sessionMaxAge) : undefined;
   return {
     adapter: store
       ? withClientIndex(withRegisteredClientLifetime(options.adapter, store, config.registration.clientTtl), store)
       : options.adapter,
     clients,
     jwks: jwks as Configuration['jwks'],
-    findAccount: accountFinder(store ? (sessionUid) => signInOfSession(store, sessionUid) : undefined),
+    // Token gates are evaluated again when a refresh token is used (gates/refresh-gates.ts).
+    findAccount: gatedAtRefresh(
+      accountFinder(store ? (sessionUid) => signInOfSession(store, sessionUid) : undefined, groups && ((...args) => groups.claim(...args))),
+      options.gateReader,
+      groups,
+    ),
     claims: CLAIMS,
     scopes: [...SCOPES],
     // Scope claims go in the ID token too: brokers such as Auth0 never call userinfo.
@@ -116,7 +143,11 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
       authorizationSigningAlgValues: [...SIGNING_ALGORITHMS],
     },
     extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA], validator: extraMetadataValidator(config) },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      // The login prompt also asks for a gated client's token gates on an existing session (gates/session-gates.ts).
+      policy: gatedInteractionPolicy(options.gateReader, groups),
+    },
     loadExistingGrant,
     renderError,
     // OpenID Connect Discovery: the languages our pages speak (ui_locales chooses among them).
@@ -142,6 +173,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   }
   if (store) {
     provider.use(recordSignIn(store, config.lifetimes.sessionMaxAge));
+    provider.use(new GroupStore(store, config.lifetimes.sessionMaxAge).recordAtSignIn());
     const staticIds = new Set(options.clients.map((client) => String(client.client_id)));
     provider.use(extendRegisteredClientsOnSignIn(provider, store, config.registration.clientTtl, staticIds));
   }

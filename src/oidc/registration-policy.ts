@@ -8,8 +8,9 @@
  * Every registered client gets a registration access token to read, update
  * and delete itself at its registration_client_uri. A registered client can
  * never declare itself first-party (only CLIENTS_FILE and the command-line
- * tool can skip the consent screen) or a resource server (which may
- * introspect other clients' tokens), whatever the mode. It lives
+ * tool can skip the consent screen), a resource server (which may
+ * introspect other clients' tokens) or token-gated (`token_gates`, which
+ * reads the chain at every sign-in), whatever the mode. It lives
  * REGISTRATION_CLIENT_TTL without a sign-in (client-lifetime.ts).
  *
  * The open policy (for public instances that OIDC debuggers use):
@@ -94,6 +95,9 @@ export function checkSelfAssertedMetadata(
   }
   if (metadata.resource_server !== undefined && metadata.resource_server !== false) {
     throw new errors.InvalidClientMetadata('resource_server cannot be registered: resource servers are configured by the operator');
+  }
+  if (metadata.token_gates !== undefined) {
+    throw new errors.InvalidClientMetadata('token_gates cannot be registered: token-gated clients are configured by the operator');
   }
   if (mode !== 'open') return;
   checkRedirects(metadata, 'redirect_uris');

@@ -7,6 +7,11 @@
 export class Problem<Code extends string = string> extends Error {
   readonly code: Code;
   readonly status: number;
+  /**
+   * Where the person goes from here, when the refusal ended the sign-in (e.g. back to the
+   * application with `error=access_denied`): the JSON answer carries it, the error page links to it.
+   */
+  redirectTo?: string;
 
   constructor(code: Code, description: string, status = 400) {
     super(description);

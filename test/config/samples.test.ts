@@ -64,12 +64,14 @@ describe('config/ samples', () => {
         CLIENTS_FILE: join(ROOT, active.CLIENTS_FILE!),
         JWKS_FILE: jwksFile,
         COOKIE_KEYS: randomBytes(32).toString('base64url'),
+        // A secret too (URLs carry API keys): the token-gated sample client needs chains 1 and 8453.
+        RPC_URLS: '1=https://eth-mainnet.example/v2/KEY,8453=https://base-mainnet.example/v2/KEY',
         REDIS_URL,
       };
       const { code, stdout, stderr } = await cli(['config', 'check'], env);
       assert.equal(code, 0, `${stdout}\n${stderr}`);
       assert.match(stdout, /configuration ok/);
-      assert.match(stdout, /4 valid client\(s\): my-app, my-spa, keycloak, api-gateway/);
+      assert.match(stdout, /5 valid client\(s\): my-app, my-spa, keycloak, api-gateway, members/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

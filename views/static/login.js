@@ -50,14 +50,19 @@
     where.status.textContent = text;
   };
   const clearProblem = (where = MAIN) => where.problem.replaceChildren();
-  function fail(text, { reference, retry, where = MAIN } = {}) {
+  function fail(text, { reference, retry, back, where = MAIN } = {}) {
     say('', where);
     const parts = [make('p', { textContent: text })];
     if (reference) parts.push(make('p', { className: 'reference', textContent: t('reference', { reference }) }));
     if (retry) parts.push(make('button', { type: 'button', className: 'secondary', textContent: t('retry'), onclick: retry }));
+    // The sign-in is over (e.g. a token gate refused it): the way back to the application, with the error.
+    if (back) parts.push(make('a', { className: 'button primary', href: back, textContent: t('backToApplication') }));
     where.problem.replaceChildren(...parts);
-    if (retry) where.problem.querySelector('button').focus();
+    if (retry || back) where.problem.querySelector('button, a').focus();
   }
+
+  /** When the page names token gates, a chain outage may be theirs rather than the smart account one. */
+  const gated = Boolean($('gates'));
 
   /** Refusals the page explains in its own words rather than the server's (whose description stays in English). */
   const PLAIN_WORDS = {
@@ -71,8 +76,13 @@
     const wallet = current ? current.wallet.name : '';
     error = error || {};
     if (error.server) {
-      const { error: code, error_description: description, reference } = error.server;
-      const plain = PLAIN_WORDS[code];
+      const { error: code, error_description: description, reference, redirectTo } = error.server;
+      if (code === 'access_denied' && redirectTo) {
+        ui.sign.disabled = true;
+        fail(t('gateDenied', { description }), { reference, back: redirectTo, where });
+        return;
+      }
+      const plain = code === 'chain_unavailable' && gated ? undefined : PLAIN_WORDS[code];
       const address = where === EXT ? ext.address.value.trim() : (current && (current.address || current.account)) || '';
       fail(plain ? t(plain, { address }) : t('refused', { description: description || code }), {
         reference,
