@@ -21,6 +21,7 @@ export const de: Catalogue = {
     signElsewhere: 'Anderswo signieren',
     account: 'Konto',
     network: 'Netzwerk',
+    ensName: 'ENS-Name',
     message: 'Die Nachricht, die Sie signieren',
     checkDomain: 'Ihre Wallet sollte genau diesen Text für die Seite {domain} zeigen. Nennt sie eine andere Seite, signieren Sie nicht.',
     sign: 'Nachricht signieren',

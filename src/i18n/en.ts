@@ -23,6 +23,7 @@ export const en = {
     signElsewhere: 'Sign elsewhere',
     account: 'Account',
     network: 'Network',
+    ensName: 'ENS name',
     message: 'The message you will sign',
     checkDomain: 'Your wallet should show this same text, for the site {domain}. If it names another site, do not sign.',
     sign: 'Sign the message',

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'koa';
 import { referenceId } from '../oidc/pages.js';
+import { PROFILE_SCOPE, SIWE_SCOPE } from '../oidc/claims.js';
 import { accountIdFor } from '../oidc/subject.js';
 import { verifySiwe, type SiweExpectation } from '../siwe/checks/pipeline.js';
 import { auditLogin, claimsOf, noteLoginAttempt } from './audit.js';
@@ -29,7 +30,7 @@ function readAttempt({ message, signature }: Fields): { message: string; signatu
   return { message: message.replace(/\r\n/g, '\n'), signature: signature.trim() };
 }
 
-export function login({ provider, store, config, nonceKey, chains, rateLimiter }: InteractionDeps) {
+export function login({ provider, store, config, nonceKey, chains, rateLimiter, ens }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const attempt = readAttempt(fieldsOf(ctx));
     // For the audit event (audit.ts), which error-responses.ts writes if the attempt is refused.
@@ -62,6 +63,9 @@ export function login({ provider, store, config, nonceKey, chains, rateLimiter }
       throw error;
     }
     const { address, message, walletType } = verified;
+    const scopes = String(loaded.interaction.params.scope ?? '').split(' ');
+    // The ENS name for the `profile` scope: cached, else at most ENS_TIMEOUT; never a reason to refuse (ens/ens-profiles.ts).
+    const profile = ens && scopes.includes(PROFILE_SCOPE) ? await ens.lookup(address) : undefined;
 
     const redirectTo = await provider.interactionResult(
       ctx.req,
@@ -75,6 +79,11 @@ export function login({ provider, store, config, nonceKey, chains, rateLimiter }
           // Kept beside the session for the `ethereum` scope's claims (see oidc/sign-in-record.ts).
           chainId: message.chainId,
           walletType,
+          ...(profile ? { profile } : {}),
+          // The wallet's own proof, for the `siwe` scope and this client only (see oidc/siwe-proof.ts).
+          ...(scopes.includes(SIWE_SCOPE)
+            ? { siwe: { message: attempt.message, signature: attempt.signature, clientId: loaded.client.clientId } }
+            : {}),
         },
       },
       { mergeWithLastSubmission: false },

@@ -17,7 +17,7 @@ function claimsOf(scopes: string[], interaction: Interaction): string[] {
   return [...new Set(names)];
 }
 
-export function show({ provider, config, nonceKey, logos }: InteractionDeps) {
+export function show({ provider, config, nonceKey, logos, ens }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const loaded = await loadInteraction(ctx, provider);
     const { interaction } = loaded;
@@ -29,7 +29,15 @@ export function show({ provider, config, nonceKey, logos }: InteractionDeps) {
     }
     const common = { uid: view.uid, branding: await brandingFor(view, logos), uiLocales: interaction.params.ui_locales };
     if (view.prompt === 'login') {
-      await renderPage(ctx, 'login', { ...common, interaction: view, siwe: view.siwe, domain: config.siweDomain, chainNames: CHAIN_NAMES });
+      await renderPage(ctx, 'login', {
+        ...common,
+        interaction: view,
+        siwe: view.siwe,
+        domain: config.siweDomain,
+        chainNames: CHAIN_NAMES,
+        // The page asks for the connected address's ENS name (interaction/ens-name.ts) only when ENS is on.
+        ens: Boolean(ens),
+      });
     } else {
       await renderPage(ctx, 'consent', {
         ...common,

@@ -10,6 +10,8 @@ import { ConfigError } from '../config/config-error.js';
 import { SIGNING_ALGORITHMS, type PrivateJwks } from '../config/keys.js';
 import { LOCALES } from '../i18n/catalogues.js';
 import { log } from '../log.js';
+import type { EnsProfiles } from '../ens/ens-profiles.js';
+import { profileRefresher } from '../ens/profile-refresh.js';
 import type { Store } from '../storage/store.js';
 import { resolveClientAddress } from '../web/client-address.js';
 import type { RateLimiter } from '../web/rate-limiter.js';
@@ -48,6 +50,8 @@ export interface ProviderOptions {
    * login route count per client address (limited-routes.ts).
    */
   rateLimiter?: RateLimiter;
+  /** ENS lookups (ENS_RPC_URL…): with them and a store, a refresh looks the `profile` claims up again (ens/). */
+  ens?: EnsProfiles;
 }
 
 /** The response types federation needs; a client uses those it registered (default: code). */
@@ -78,7 +82,10 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
       : options.adapter,
     clients,
     jwks: jwks as Configuration['jwks'],
-    findAccount: accountFinder(store ? (sessionUid) => signInOfSession(store, sessionUid) : undefined),
+    findAccount: accountFinder(
+      store ? (sessionUid) => signInOfSession(store, sessionUid) : undefined,
+      store && options.ens ? profileRefresher(options.ens, store, config.lifetimes.sessionMaxAge) : undefined,
+    ),
     claims: CLAIMS,
     scopes: [...SCOPES],
     // Scope claims go in the ID token too: brokers such as Auth0 never call userinfo.
