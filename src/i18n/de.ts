@@ -95,6 +95,8 @@ export const de: Catalogue = {
     openid: 'Ihre Ethereum-Adresse als Kontokennung erfahren',
     offline_access: 'Sie angemeldet halten, während Sie abwesend sind (ein Refresh-Token)',
     ethereum: 'Ihre Ethereum-Adresse und die Chain erfahren, mit der Sie sich anmelden',
+    profile: 'Ihren ENS-Namen und Ihr Avatar erfahren, falls Ihre Adresse einen hat',
+    siwe: 'Die signierte Nachricht und Ihre Signatur erhalten, um sie selbst zu prüfen',
   },
   claims: {
     sub: 'Ihre Ethereum-Adresse',
@@ -105,6 +107,11 @@ export const de: Catalogue = {
     ethereum_address: 'Ihre Ethereum-Adresse',
     chain_id: 'die Chain, mit der Sie sich angemeldet haben',
     caip10_account_id: 'Ihre Adresse und Chain als eine Kontokennung (CAIP-10)',
+    preferred_username: 'Ihren ENS-Namen',
+    name: 'Ihren ENS-Namen',
+    picture: 'Ihr ENS-Avatar',
+    siwe_message: 'die Nachricht, die Sie signiert haben',
+    siwe_signature: 'Ihre Signatur dazu',
   },
   logout: {
     title: 'Abmelden',

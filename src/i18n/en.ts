@@ -96,6 +96,8 @@ export const en = {
     openid: 'Know your Ethereum address, as your account identifier',
     offline_access: 'Keep you signed in while you are away (a refresh token)',
     ethereum: 'Know your Ethereum address and the chain you sign in on',
+    profile: 'Know your ENS name and avatar, if your address has one',
+    siwe: 'Receive the message you signed and your signature, to check them itself',
   } as Record<string, string>,
   claims: {
     sub: 'your Ethereum address',
@@ -106,6 +108,11 @@ export const en = {
     ethereum_address: 'your Ethereum address',
     chain_id: 'the chain you signed in on',
     caip10_account_id: 'your address and chain as one account id (CAIP-10)',
+    preferred_username: 'your ENS name',
+    name: 'your ENS name',
+    picture: 'your ENS avatar',
+    siwe_message: 'the message you signed',
+    siwe_signature: 'your signature of it',
   } as Record<string, string>,
   logout: {
     title: 'Sign out',
