@@ -8,11 +8,14 @@ import type Provider from 'oidc-provider';
 import type { Chains } from './chain/chains.js';
 import { ConfigError } from './config/config-error.js';
 import type { Config } from './config/env.js';
+import { ensOn } from './config/ens.js';
 import type { Settings } from './config/settings.js';
+import type { EnsProfiles } from './ens/ens-profiles.js';
 import { nonceKeyFrom } from './interaction/challenge.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/registry.js';
+import { outboundFetch } from './oidc/outbound-fetch.js';
 import { createProvider } from './oidc/provider.js';
 import { createAdapter } from './storage/adapter.js';
 import { MemoryStore } from './storage/memory-store.js';
@@ -43,6 +46,22 @@ async function openChains(config: Config, metrics: Metrics | undefined): Promise
 }
 
 /**
+ * ENS lookups for the `profile` scope (config/ens.ts): off with ENS=off, or
+ * without an RPC for it (ENS_RPC_URL, else the chain-1 entry of RPC_URLS).
+ * Nothing is asked at start: ENS is never needed for a login.
+ */
+async function openEns(config: Config, store: Store): Promise<EnsProfiles | undefined> {
+  if (!ensOn(config.ens)) {
+    if (config.ens.off === 'no-rpc') log.info('ENS names are off: set ENS_RPC_URL (or a chain-1 entry in RPC_URLS) for the profile scope');
+    return undefined;
+  }
+  const { EnsProfiles } = await import('./ens/ens-profiles.js');
+  // NFT avatars' metadata is fetched as every other outgoing request: through the SSRF guard.
+  const fetch = outboundFetch(config.privateNetworkHosts) as unknown as ConstructorParameters<typeof EnsProfiles>[2];
+  return new EnsProfiles(config.ens, store, fetch);
+}
+
+/**
  * The application on `store`. With `metrics` (METRICS_PORT: main.ts creates
  * them and serves them on their own port, metrics/server.ts) it also counts:
  * request times per route, oidc-provider's events, store and RPC calls, rate
@@ -59,6 +78,7 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
   const rateLimiter = new RateLimiter(backend, config.rateLimits, metrics);
   // With metrics, every store call is counted and timed (a decorator: the backends are untouched).
   const store = metrics ? (await import('./metrics/instrumented-store.js')).instrumentStore(backend, metrics) : backend;
+  const ens = await openEns(config, store);
   const provider = await createProvider({
     config,
     jwks,
@@ -68,6 +88,7 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
     store,
     rateLimiter,
     gateReader: chains,
+    ens,
   });
   provider.use(health(store, config.chainIds, chains));
   provider.use(await staticAssets());
@@ -81,6 +102,7 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
       chains,
       gateReader: chains,
       rateLimiter,
+      ens,
     }),
   );
   provider.on('server_error', (_ctx, error) => log.error('oidc-provider server_error', { error: error.message }));

@@ -3,6 +3,7 @@
  * Every problem is collected, so one failed start lists everything to fix.
  */
 import { ConfigError } from './config-error.js';
+import { type EnsConfig, type EnsOff, parseEns } from './ens.js';
 import { optional } from './values.js';
 import { parseLifetimes, type Lifetimes } from './lifetimes.js';
 import { parsePrivateNetworkHosts } from './private-network-hosts.js';
@@ -62,6 +63,8 @@ export interface Config {
   shutdownTimeout: number;
   /** Where the Prometheus metrics are served (METRICS_PORT, METRICS_HOST); undefined: no metrics. */
   metrics: MetricsEndpoint | undefined;
+  /** ENS lookups for the `profile` scope (ENS, ENS_RPC_URL, ENS_REGISTRY, ENS_TIMEOUT, ENS_CACHE_TTL; config/ens.ts), or why they are off. */
+  ens: EnsConfig | EnsOff;
 }
 
 /** 100,000 entries, or 200 MB of text, whichever comes first (see storage/memory-store.ts). */
@@ -139,6 +142,7 @@ export function readConfig(given: NodeJS.ProcessEnv = processEnv()): Config {
   const port = parseInteger('PORT', env.PORT ?? '3000', 0, 65535, problems);
   const issuerUrl = parseIssuer(optional(env.ISSUER) ?? `http://localhost:${port}`, production, problems);
   const chainIds = parseChainIds(env.CHAIN_IDS ?? '1', problems);
+  const rpcUrls = parseRpcUrls(env.RPC_URLS, chainIds, problems);
   const config: Config = {
     production,
     port,
@@ -168,10 +172,11 @@ export function readConfig(given: NodeJS.ProcessEnv = processEnv()): Config {
       problems,
     ),
     privateNetworkHosts: parsePrivateNetworkHosts(env.PRIVATE_NETWORK_HOSTS, problems),
-    rpcUrls: parseRpcUrls(env.RPC_URLS, chainIds, problems),
+    rpcUrls,
     rpcTimeout: parseInteger('RPC_TIMEOUT', optional(env.RPC_TIMEOUT) ?? String(DEFAULT_RPC_TIMEOUT_MS), 100, 60_000, problems),
     shutdownTimeout: parseInteger('SHUTDOWN_TIMEOUT', optional(env.SHUTDOWN_TIMEOUT) ?? '10', 0, 600, problems),
     metrics: parseMetricsEndpoint(env, port, problems),
+    ens: parseEns(env, rpcUrls, problems),
   };
   if (production) {
     if (!config.jwksFile) problems.push('JWKS_FILE is required with NODE_ENV=production (run: npx siwe-idp keys generate --out jwks.json)');

@@ -39,13 +39,21 @@ Environment:
   JWKS_FILE        private JWKS (must include an EC P-256 key)        default: generated (development)
                    make and rotate one with: npx siwe-idp keys generate|rotate
   COOKIE_KEYS      comma-separated cookie signing secrets             default: generated (development)
-  COOKIE_KEYS_FILE, REDIS_URL_FILE, RPC_URLS_FILE, REGISTRATION_INITIAL_ACCESS_TOKEN_FILE
+  COOKIE_KEYS_FILE, REDIS_URL_FILE, RPC_URLS_FILE, ENS_RPC_URL_FILE, REGISTRATION_INITIAL_ACCESS_TOKEN_FILE
                    read that secret from a file instead (Docker secrets: /run/secrets/…);
                    its trailing line break is trimmed; setting both NAME and NAME_FILE is refused
   CHAIN_IDS        EIP-155 chain ids a SIWE message may name          default 1
   RPC_URLS         <chainId>=<url>,… JSON-RPC endpoints: smart accounts   default none (EOAs only)
                    (ERC-1271, ERC-6492) may sign in on those chains
   RPC_TIMEOUT      ms one chain call (smart account, token gates) may take  default 3000
+  ENS              on | off: the primary ENS name (and avatar) of the     default on
+                   address for the profile scope and the login page; never blocks a sign-in
+  ENS_RPC_URL      JSON-RPC endpoint of the ENS chain (mainnet)        default the chain-1 entry of RPC_URLS
+                   (neither: ENS is off); a secret when it holds an API key
+  ENS_REGISTRY     the ENS registry's address         default 0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e
+  ENS_TIMEOUT      ms one ENS lookup may take; past it, no profile claims   default 2000
+  ENS_CACHE_TTL    seconds (or 30m, 1h, 1d) a lookup's result, found       default 3600
+                   or not, is kept in the store
   INTERACTION_TTL  seconds a sign-in (and its nonce) stays valid       default 600
   CLOCK_SKEW       seconds of clock skew tolerated                    default 60
   ACCESS_TOKEN_TTL access token lifetime                              default 1h

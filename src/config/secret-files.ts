@@ -17,7 +17,7 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { optional } from './values.js';
 
 /** The settings that hold secrets, each also read from `<NAME>_FILE`. */
-export const SECRET_SETTINGS = ['COOKIE_KEYS', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'REDIS_URL', 'RPC_URLS'] as const;
+export const SECRET_SETTINGS = ['COOKIE_KEYS', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'REDIS_URL', 'RPC_URLS', 'ENS_RPC_URL'] as const;
 
 export const MAX_SECRET_FILE_BYTES = 64 * 1024;
 

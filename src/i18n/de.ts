@@ -21,6 +21,7 @@ export const de: Catalogue = {
     signElsewhere: 'Anderswo signieren',
     account: 'Konto',
     network: 'Netzwerk',
+    ensName: 'ENS-Name',
     message: 'Die Nachricht, die Sie signieren',
     checkDomain: 'Ihre Wallet sollte genau diesen Text für die Seite {domain} zeigen. Nennt sie eine andere Seite, signieren Sie nicht.',
     sign: 'Nachricht signieren',
@@ -97,6 +98,8 @@ export const de: Catalogue = {
     offline_access: 'Sie angemeldet halten, während Sie abwesend sind (ein Refresh-Token)',
     ethereum: 'Ihre Ethereum-Adresse und die Chain erfahren, mit der Sie sich anmelden',
     groups: 'Erfahren, welche ihrer Token-Anforderungen Ihr Konto erfüllt (seine Gruppen)',
+    profile: 'Ihren ENS-Namen und Ihr Avatar erfahren, falls Ihre Adresse einen hat',
+    siwe: 'Die signierte Nachricht und Ihre Signatur erhalten, um sie selbst zu prüfen',
   },
   claims: {
     sub: 'Ihre Ethereum-Adresse',
@@ -108,6 +111,11 @@ export const de: Catalogue = {
     chain_id: 'die Chain, mit der Sie sich angemeldet haben',
     caip10_account_id: 'Ihre Adresse und Chain als eine Kontokennung (CAIP-10)',
     groups: 'die Gruppen, die Ihre Token in dieser Anwendung freischalten',
+    preferred_username: 'Ihren ENS-Namen',
+    name: 'Ihren ENS-Namen',
+    picture: 'Ihr ENS-Avatar',
+    siwe_message: 'die Nachricht, die Sie signiert haben',
+    siwe_signature: 'Ihre Signatur dazu',
   },
   logout: {
     title: 'Abmelden',

@@ -23,6 +23,7 @@ export const en = {
     signElsewhere: 'Sign elsewhere',
     account: 'Account',
     network: 'Network',
+    ensName: 'ENS name',
     message: 'The message you will sign',
     checkDomain: 'Your wallet should show this same text, for the site {domain}. If it names another site, do not sign.',
     sign: 'Sign the message',
@@ -98,6 +99,8 @@ export const en = {
     offline_access: 'Keep you signed in while you are away (a refresh token)',
     ethereum: 'Know your Ethereum address and the chain you sign in on',
     groups: 'Know which of its token requirements your account meets (its groups)',
+    profile: 'Know your ENS name and avatar, if your address has one',
+    siwe: 'Receive the message you signed and your signature, to check them itself',
   } as Record<string, string>,
   claims: {
     sub: 'your Ethereum address',
@@ -109,6 +112,11 @@ export const en = {
     chain_id: 'the chain you signed in on',
     caip10_account_id: 'your address and chain as one account id (CAIP-10)',
     groups: 'the groups your tokens unlock in this application',
+    preferred_username: 'your ENS name',
+    name: 'your ENS name',
+    picture: 'your ENS avatar',
+    siwe_message: 'the message you signed',
+    siwe_signature: 'your signature of it',
   } as Record<string, string>,
   logout: {
     title: 'Sign out',

@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { Config } from '../config/env.js';
 import type { GateReader } from '../gates/evaluate-gates.js';
+import type { EnsProfiles } from '../ens/ens-profiles.js';
 import type { ContractWallets } from '../siwe/checks/pipeline.js';
 import type { Store } from '../storage/store.js';
 import type { ClientLogos } from '../web/client-logos.js';
@@ -21,4 +22,6 @@ export interface InteractionDeps {
   gateReader?: GateReader | undefined;
   /** The abuse limits' counters: login counts failed sign-ins per Ethereum address (failed-logins.ts). */
   rateLimiter?: RateLimiter | undefined;
+  /** ENS lookups for the `profile` scope and the page's name (ens/); undefined when ENS is off. */
+  ens?: EnsProfiles | undefined;
 }

@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import { gateStep, refuseLogin, withGateStep } from '../gates/login-gates.js';
 import { tokenGatesOf } from '../gates/token-gates.js';
 import { referenceId } from '../oidc/pages.js';
+import { PROFILE_SCOPE, SIWE_SCOPE } from '../oidc/claims.js';
 import { accountIdFor } from '../oidc/subject.js';
 import { SIWE_CHECKS, verifySiwe, type SiweExpectation } from '../siwe/checks/pipeline.js';
 import { auditLogin, claimsOf, noteLoginAttempt } from './audit.js';
@@ -31,7 +32,7 @@ function readAttempt({ message, signature }: Fields): { message: string; signatu
   return { message: message.replace(/\r\n/g, '\n'), signature: signature.trim() };
 }
 
-export function login({ provider, store, config, nonceKey, chains, rateLimiter, gateReader }: InteractionDeps) {
+export function login({ provider, store, config, nonceKey, chains, rateLimiter, gateReader, ens }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const attempt = readAttempt(fieldsOf(ctx));
     // For the audit event (audit.ts), which error-responses.ts writes if the attempt is refused.
@@ -54,7 +55,7 @@ export function login({ provider, store, config, nonceKey, chains, rateLimiter, 
       consumeNonce: (nonce) => consumeChallenge(store, uid, challenge, nonce),
       contractWallets: chains,
     };
-    // Failed sign-ins per Ethereum address (RATE_LIMITS' `address`): a gate after parsing, a count per refusal.
+    // Failed sign-ins per Ethereum address (RATE_LIMITS' `address`): a gate after the EOA check, a count per refusal.
     const failures = failedLogins(rateLimiter, ctx);
     // The client's token gates: one step after the proof, before the nonce is used up (gates/login-gates.ts).
     const gates = tokenGatesOf(loaded.client);
@@ -70,6 +71,9 @@ export function login({ provider, store, config, nonceKey, chains, rateLimiter, 
     const gateOutcome = gated?.outcome();
     const deniedBy = gateOutcome?.unmet.filter((gate) => gate.required) ?? [];
     if (deniedBy.length > 0) await refuseLogin(ctx, provider, deniedBy);
+    const scopes = String(loaded.interaction.params.scope ?? '').split(' ');
+    // The ENS name for the `profile` scope: cached, else at most ENS_TIMEOUT; never a reason to refuse (ens/ens-profiles.ts).
+    const profile = ens && scopes.includes(PROFILE_SCOPE) ? await ens.lookup(address) : undefined;
 
     const redirectTo = await provider.interactionResult(
       ctx.req,
@@ -85,6 +89,11 @@ export function login({ provider, store, config, nonceKey, chains, rateLimiter, 
           walletType,
           // A gated client's `groups` (gates/gate-groups.ts keeps them beside the session).
           ...(gateOutcome ? { groups: gateOutcome.groups } : {}),
+          ...(profile ? { profile } : {}),
+          // The wallet's own proof, for the `siwe` scope and this client only (see oidc/siwe-proof.ts).
+          ...(scopes.includes(SIWE_SCOPE)
+            ? { siwe: { message: attempt.message, signature: attempt.signature, clientId: loaded.client.clientId } }
+            : {}),
         },
       },
       { mergeWithLastSubmission: false },

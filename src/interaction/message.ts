@@ -13,7 +13,8 @@ import { loadInteraction } from './load.js';
 import { Problem } from '../web/problem.js';
 import { siweFields } from './view-model.js';
 
-function readAddress(raw: unknown): string {
+/** The `address` query parameter, EIP-55 (mixed case with a bad checksum is refused). */
+export function readAddress(raw: unknown): string {
   if (typeof raw !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(raw)) {
     throw new Problem('invalid_request', 'address must be 0x followed by 40 hexadecimal digits');
   }

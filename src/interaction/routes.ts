@@ -9,6 +9,7 @@ import type { Context, Next } from 'koa';
 import { abort } from './abort.js';
 import { acceptBody } from './body.js';
 import { confirm } from './confirm.js';
+import { ensName } from './ens-name.js';
 import type { InteractionDeps } from './deps.js';
 import { interactionErrors } from './error-responses.js';
 import { login } from './login.js';
@@ -27,6 +28,7 @@ export function interactionRoutes(deps: InteractionDeps) {
   router.get('/interaction/:uid', show(deps));
   router.get('/interaction/:uid/message', message(deps));
   router.get('/interaction/:uid/logo', logo(deps));
+  router.get('/interaction/:uid/ens', ensName(deps));
   router.post('/interaction/:uid/login', acceptBody('message', 'signature'), login(deps));
   router.post('/interaction/:uid/confirm', acceptBody(), confirm(deps));
   router.post('/interaction/:uid/abort', acceptBody(), abort(deps));

@@ -18,7 +18,7 @@ function claimsOf(scopes: string[], interaction: Interaction): string[] {
   return [...new Set(names)];
 }
 
-export function show({ provider, config, nonceKey, logos }: InteractionDeps) {
+export function show({ provider, config, nonceKey, logos, ens }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const loaded = await loadInteraction(ctx, provider);
     const { interaction } = loaded;
@@ -39,6 +39,8 @@ export function show({ provider, config, nonceKey, logos }: InteractionDeps) {
         domain: config.siweDomain,
         chainNames: CHAIN_NAMES,
         gates,
+        // The page asks for the connected address's ENS name (interaction/ens-name.ts) only when ENS is on.
+        ens: Boolean(ens),
       });
     } else {
       await renderPage(ctx, 'consent', {

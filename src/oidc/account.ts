@@ -2,11 +2,16 @@
  * Accounts are Ethereum addresses: nothing is stored about a person. The
  * accountId is the subject (see subject.ts), and oidc-provider makes it the
  * `sub`. The `ethereum` scope adds the address, the chain id of the sign-in,
- * their CAIP-10 account id, and how the sign-in was proven (`wallet_type`).
+ * their CAIP-10 account id, and how the sign-in was proven (`wallet_type`);
+ * `profile` the ENS name and picture (ens/), `siwe` the signed message and
+ * its signature (siwe-proof.ts), all from the record kept with the sign-in.
  */
 import type { Account, AccountClaims, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
-import { ETHEREUM_SCOPE } from './claims.js';
+import type { EnsProfile } from '../ens/ens-profiles.js';
+import { profileClaims } from '../ens/profile-claims.js';
+import { ETHEREUM_SCOPE, PROFILE_SCOPE, SIWE_SCOPE } from './claims.js';
 import { completedLogin, type SignInRecord } from './sign-in-record.js';
+import { siweClaims } from './siwe-proof.js';
 import { caip10, parseAccountId } from './subject.js';
 
 /** Where a sign-in's record (chain id, wallet type) is found by its session. */
@@ -38,7 +43,19 @@ export type ExtraClaims = (
   scope: string,
 ) => Promise<Record<string, unknown>>;
 
-export function accountFinder(signInOfSession?: SignInOfSession, extraClaims?: ExtraClaims): FindAccount {
+/** At a refresh, the address's ENS profile found again (ens/profile-refresh.ts); undefined when it is not known now. */
+export type RefreshProfile = (
+  address: string,
+  sessionUid: string | undefined,
+  authTime: number | undefined,
+) => Promise<EnsProfile | undefined>;
+
+/** This request is a refresh_token grant: claims found at the sign-in are found again. */
+function isRefresh(ctx: KoaContextWithOIDC | undefined): boolean {
+  return ctx?.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token';
+}
+
+export function accountFinder(signInOfSession?: SignInOfSession, refreshProfile?: RefreshProfile, extraClaims?: ExtraClaims): FindAccount {
   return (ctx, accountId, token): Account | undefined => {
     const parsed = parseAccountId(accountId);
     if (!parsed) return undefined;
@@ -46,21 +63,27 @@ export function accountFinder(signInOfSession?: SignInOfSession, extraClaims?: E
       accountId,
       claims: async (_use, scope): Promise<AccountClaims> => {
         const extra = extraClaims ? await extraClaims(ctx, token as TokenLike | undefined, String(scope ?? '')) : {};
-        if (
-          !String(scope ?? '')
-            .split(' ')
-            .includes(ETHEREUM_SCOPE)
-        )
-          return { sub: accountId, ...extra };
-        const record = await signInOf(ctx, accountId, token as TokenLike | undefined, signInOfSession);
-        const chainId = parsed.chainId ?? record?.chainId;
-        return {
-          sub: accountId,
-          ethereum_address: parsed.address,
-          ...(chainId === undefined ? {} : { chain_id: chainId, caip10_account_id: caip10(chainId, parsed.address) }),
-          ...(record?.walletType === undefined ? {} : { wallet_type: record.walletType }),
-          ...extra,
-        };
+        const scopes = new Set(String(scope ?? '').split(' '));
+        if (![ETHEREUM_SCOPE, PROFILE_SCOPE, SIWE_SCOPE].some((name) => scopes.has(name))) return { sub: accountId, ...extra };
+        const tokenLike = token as (TokenLike & { authTime?: number }) | undefined;
+        const record = await signInOf(ctx, accountId, tokenLike, signInOfSession);
+        const claims: AccountClaims = { sub: accountId };
+        if (scopes.has(ETHEREUM_SCOPE)) {
+          const chainId = parsed.chainId ?? record?.chainId;
+          Object.assign(claims, {
+            ethereum_address: parsed.address,
+            ...(chainId === undefined ? {} : { chain_id: chainId, caip10_account_id: caip10(chainId, parsed.address) }),
+            ...(record?.walletType === undefined ? {} : { wallet_type: record.walletType }),
+          });
+        }
+        if (scopes.has(PROFILE_SCOPE)) {
+          // Looked up at the sign-in and again at each refresh (through the cache), never for userinfo.
+          const found =
+            refreshProfile && isRefresh(ctx) ? await refreshProfile(parsed.address, tokenLike?.sessionUid, tokenLike?.authTime) : undefined;
+          Object.assign(claims, profileClaims(found ?? record?.profile));
+        }
+        if (scopes.has(SIWE_SCOPE)) Object.assign(claims, siweClaims(record?.siwe, ctx?.oidc?.client?.clientId));
+        return { ...claims, ...extra };
       },
     };
   };

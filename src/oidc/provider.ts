@@ -15,6 +15,8 @@ import { gatedInteractionPolicy } from '../gates/session-gates.js';
 import { parseTokenGates, TOKEN_GATES, TokenGateError } from '../gates/token-gates.js';
 import { LOCALES } from '../i18n/catalogues.js';
 import { log } from '../log.js';
+import type { EnsProfiles } from '../ens/ens-profiles.js';
+import { profileRefresher } from '../ens/profile-refresh.js';
 import type { Store } from '../storage/store.js';
 import { resolveClientAddress } from '../web/client-address.js';
 import type { RateLimiter } from '../web/rate-limiter.js';
@@ -58,6 +60,8 @@ export interface ProviderOptions {
    * session's next authorization and at refresh (gates/). Without it, a gate cannot be evaluated.
    */
   gateReader?: GateReader | undefined;
+  /** ENS lookups (ENS_RPC_URL…): with them and a store, a refresh looks the `profile` claims up again (ens/). */
+  ens?: EnsProfiles;
 }
 
 /** The response types federation needs; a client uses those it registered (default: code). */
@@ -102,7 +106,11 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
     jwks: jwks as Configuration['jwks'],
     // Token gates are evaluated again when a refresh token is used (gates/refresh-gates.ts).
     findAccount: gatedAtRefresh(
-      accountFinder(store ? (sessionUid) => signInOfSession(store, sessionUid) : undefined, groups && ((...args) => groups.claim(...args))),
+      accountFinder(
+        store ? (sessionUid) => signInOfSession(store, sessionUid) : undefined,
+        store && options.ens ? profileRefresher(options.ens, store, config.lifetimes.sessionMaxAge) : undefined,
+        groups && ((...args) => groups.claim(...args)),
+      ),
       options.gateReader,
       groups,
     ),

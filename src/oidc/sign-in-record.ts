@@ -10,6 +10,7 @@
  */
 import type { Context, Next } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { EnsProfile } from '../ens/ens-profiles.js';
 import type { WalletType } from '../siwe/checks/pipeline.js';
 import { guarded } from '../storage/outage.js';
 import type { Store } from '../storage/store.js';
@@ -19,6 +20,17 @@ const recordKey = (sessionUid: string) => `login:chain:${sessionUid}`;
 export interface SignInRecord {
   chainId?: number;
   walletType?: WalletType;
+  /** The ENS profile found at the sign-in (or the last refresh), for the `profile` scope; absent when not known. */
+  profile?: EnsProfile;
+  /** The signed SIWE message and its signature, for the `siwe` scope (oidc/siwe-proof.ts). */
+  siwe?: SiweProof;
+}
+
+/** The proof a wallet produced, kept for the client whose login it was. */
+export interface SiweProof {
+  message: string;
+  signature: string;
+  clientId: string;
 }
 
 /** The login result our interaction hands to oidc-provider. */
@@ -43,7 +55,7 @@ export function recordSignIn(store: Store, lifetime: number) {
     const login = completedLogin(ctx);
     const session = oidc.session;
     if (typeof login?.chainId !== 'number' || !session?.uid || session.accountId !== login.accountId) return;
-    const record: SignInRecord = { chainId: login.chainId, walletType: login.walletType };
+    const record: SignInRecord = { chainId: login.chainId, walletType: login.walletType, profile: login.profile, siwe: login.siwe };
     // Fail closed, like every other write of a sign-in: on an outage the authorization response does not leave.
     await guarded(() => store.set(recordKey(session.uid), record, lifetime * 1000));
   };
@@ -53,4 +65,14 @@ export async function signInOfSession(store: Store, sessionUid: string): Promise
   const stored = await store.get<SignInRecord | number>(recordKey(sessionUid));
   // Sessions from before wallet types were kept hold the bare chain id.
   return typeof stored === 'number' ? { chainId: stored } : stored;
+}
+
+/**
+ * A refresh found the ENS profile again (ens/profile-refresh.ts): it replaces the recorded one, so
+ * userinfo answers as the new ID token does. `ttlMs`: what is left of the record's life.
+ */
+export async function updateSignInProfile(store: Store, sessionUid: string, profile: EnsProfile, ttlMs: number): Promise<void> {
+  const record = await signInOfSession(store, sessionUid);
+  if (!record || ttlMs <= 0) return;
+  await store.set(recordKey(sessionUid), { ...record, profile }, ttlMs);
 }

@@ -12,6 +12,8 @@ export interface Logo {
 export interface LogoLimits {
   maxBytes: number;
   timeoutMs: number;
+  /** The fetch to use: the global one by default; the SSRF-guarded one (oidc/outbound-fetch.ts) for URLs nobody vetted. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 export class LogoError extends Error {
@@ -57,7 +59,7 @@ export async function fetchLogo(url: string, limits: LogoLimits): Promise<Logo> 
   if (!/^https?:\/\//i.test(url)) throw new LogoError('not an http(s) URL');
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await (limits.fetch ?? fetch)(url, {
       redirect: 'error',
       signal: AbortSignal.timeout(limits.timeoutMs),
       headers: { accept: 'image/png, image/jpeg, image/webp, image/gif' },

@@ -30,7 +30,13 @@ describe('secret settings from files (<NAME>_FILE)', () => {
   });
 
   it('covers exactly the secret settings', () => {
-    assert.deepEqual([...SECRET_SETTINGS].sort(), ['COOKIE_KEYS', 'REDIS_URL', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'RPC_URLS']);
+    assert.deepEqual([...SECRET_SETTINGS].sort(), [
+      'COOKIE_KEYS',
+      'ENS_RPC_URL',
+      'REDIS_URL',
+      'REGISTRATION_INITIAL_ACCESS_TOKEN',
+      'RPC_URLS',
+    ]);
   });
 
   it('reads each secret setting from its file, the trailing line break trimmed, as if it had been set', async () => {
@@ -46,7 +52,9 @@ describe('secret settings from files (<NAME>_FILE)', () => {
       REGISTRATION_INITIAL_ACCESS_TOKEN_FILE: await secretFile(`${token}\r\n`),
       REDIS_URL_FILE: await secretFile('redis://:p%40ss@redis:6379/2\n\n'),
       RPC_URLS_FILE: await secretFile('1=https://eth.example/v2/KEY,8453=https://base.example/v2/KEY'),
+      ENS_RPC_URL_FILE: await secretFile('https://ens.example/v2/KEY\n'),
     });
+    assert.equal('rpcUrl' in config.ens && config.ens.rpcUrl, 'https://ens.example/v2/KEY');
     assert.deepEqual(config.cookieKeys, cookieKeys);
     assert.equal(config.registration.mode, 'token');
     assert.equal(config.registration.initialAccessToken, token);

@@ -56,6 +56,8 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/interaction/:uid', step: 'login' },
   { method: 'GET', path: '/interaction/:uid/message', step: 'login', stepOnly: true, query: true },
   { method: 'GET', path: '/interaction/:uid/logo', step: 'login' },
+  // Its ?address= is refused as the message route's is (the same reader); ENS's own cases: test/ens/ens-claims.test.ts.
+  { method: 'GET', path: '/interaction/:uid/ens', step: 'login', stepOnly: true },
   { method: 'POST', path: '/interaction/:uid/login', step: 'login', stepOnly: true, fields: ['message', 'signature'], siwe: true },
   { method: 'POST', path: '/interaction/:uid/confirm', step: 'consent', stepOnly: true, fields: [] },
   { method: 'POST', path: '/interaction/:uid/abort', step: 'login', fields: [] },

@@ -39,6 +39,9 @@
     sign: $('sign'),
     status: $('status'),
     problem: $('problem'),
+    ens: $('ens'),
+    ensName: $('ens-name'),
+    ensAvatar: $('ens-avatar'),
   };
 
   // ---- status (polite live region) and problems (alert, with an optional retry button), for the
@@ -258,11 +261,30 @@
     ui.switcher.hidden = false;
   }
 
+  // ---- the connected address's ENS name and avatar (a data: URL: nothing from another origin), when the server
+  // looks names up; a name is a nicety, so a failure shows nothing and changes nothing
+
+  const ensOn = ui.signing.dataset.ens === 'on';
+  async function showName(run, address) {
+    if (!ensOn) return;
+    try {
+      const found = await api(`/ens?${new URLSearchParams({ address })}`);
+      if (run !== generation || !found.name) return;
+      ui.ensName.textContent = found.name;
+      const avatar = typeof found.avatar === 'string' && found.avatar.startsWith('data:image/') ? found.avatar : '';
+      ui.ensAvatar.hidden = !avatar;
+      if (avatar) ui.ensAvatar.src = avatar;
+      else ui.ensAvatar.removeAttribute('src');
+      ui.ens.hidden = false;
+    } catch {}
+  }
+
   /** Shows the account and chain, then fetches and shows the exact message for them. */
   async function prepare(note = '', first = false) {
     const run = ++generation;
     clearProblem();
     Object.assign(current, { message: null, address: null });
+    ui.ens.hidden = true;
     renderAccount();
     ui.chain.textContent = chainName(current.chainId);
     ui.message.textContent = '';
@@ -282,6 +304,7 @@
       if (run !== generation) return;
       Object.assign(current, { message: built.message, address: built.address });
       ui.account.textContent = built.address;
+      void showName(run, built.address);
       ui.message.textContent = built.message;
       ui.messageArea.hidden = false;
       ui.sign.disabled = false;

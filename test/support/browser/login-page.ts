@@ -24,3 +24,9 @@ export async function problemShown(page: Page, region: 'problem' | 'ext-problem'
 export function signedText(params: unknown[]): string {
   return Buffer.from(String(params[0]).slice(2), 'hex').toString('utf8');
 }
+
+/** The ENS name the page shows beside the account, once shown (#ens visible). */
+export async function ensNameShown(page: Page): Promise<string> {
+  await page.locator('#ens').waitFor({ state: 'visible' });
+  return (await page.locator('#ens-name').textContent()) ?? '';
+}
