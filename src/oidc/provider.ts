@@ -25,6 +25,8 @@ import { providerTtl } from './token-lifetimes.js';
 import { recordSignIn, signInOfSession } from './sign-in-record.js';
 import { isSpecialUseRefusal, outboundFetch } from './outbound-fetch.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
+import { interactionPolicyWithFreshDeviceSignIn, USER_CODE_CHARSET, USER_CODE_MASK, userCodeFromLink } from './device-flow.js';
+import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages.js';
 import { checkSelfAssertedMetadata, isSelfAsserted, registrationFeatures } from './registration-policy.js';
 import { limitedRoutes } from './limited-routes.js';
 import { providerRoutes } from './route-matcher.js';
@@ -95,6 +97,15 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       backchannelLogout: { enabled: true },
+      // RFC 8628, for clients that register urn:ietf:params:oauth:grant-type:device_code (see device-flow.ts).
+      deviceFlow: {
+        enabled: true,
+        charset: USER_CODE_CHARSET,
+        mask: USER_CODE_MASK,
+        userCodeInputSource,
+        userCodeConfirmSource,
+        successSource,
+      },
       ...registrationFeatures(config.registration),
     },
     // RFC 7636 + RFC 9700: S256 only; required for public clients, and used by any client that sends it.
@@ -116,7 +127,10 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
       authorizationSigningAlgValues: [...SIGNING_ALGORITHMS],
     },
     extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA], validator: extraMetadataValidator(config) },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: interactionPolicyWithFreshDeviceSignIn(),
+    },
     loadExistingGrant,
     renderError,
     // OpenID Connect Discovery: the languages our pages speak (ui_locales chooses among them).
@@ -135,11 +149,12 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   pinOrigin(provider, config.issuer);
   resolveClientAddress(provider, config.trustProxy);
   provider.use(hsts(config.issuer));
+  const routes = providerRoutes(provider, { enableHttpPostMethods: configuration.enableHttpPostMethods === true });
   if (options.rateLimiter) {
     // First, before any other work: a refused request costs one count.
-    const routes = providerRoutes(provider, { enableHttpPostMethods: configuration.enableHttpPostMethods === true });
     provider.use(limitedRoutes(options.rateLimiter, routes));
   }
+  provider.use(userCodeFromLink(routes));
   if (store) {
     provider.use(recordSignIn(store, config.lifetimes.sessionMaxAge));
     const staticIds = new Set(options.clients.map((client) => String(client.client_id)));
