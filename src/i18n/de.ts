@@ -132,6 +132,7 @@ export const de: Catalogue = {
     notFound: 'Keine Anmeldeanfrage hat diesen Code. Prüfen Sie den Code auf Ihrem Gerät und versuchen Sie es erneut.',
     expired: 'Dieser Code ist abgelaufen. Beginnen Sie die Anmeldung auf Ihrem Gerät erneut, um einen neuen zu erhalten.',
     used: 'Dieser Code wurde bereits verwendet. Beginnen Sie die Anmeldung auf Ihrem Gerät erneut, um einen neuen zu erhalten.',
+    stale: 'Diese Seite war abgelaufen. Prüfen Sie den Code und drücken Sie erneut auf Weiter.',
     aborted: 'Die Anmeldung wurde abgebrochen.',
     abortedHelp: 'Ihr Gerät hat erfahren, dass Sie abgelehnt haben. Sie können diese Seite schließen oder einen anderen Code eingeben.',
   },

@@ -133,6 +133,7 @@ export const en = {
     notFound: 'No sign-in request has this code. Check the code your device shows and try again.',
     expired: 'This code has expired. Start the sign-in again on your device to get a new one.',
     used: 'This code has already been used. Start the sign-in again on your device to get a new one.',
+    stale: 'This page had expired. Check the code and press Continue again.',
     aborted: 'The sign-in was cancelled.',
     abortedHelp: 'Your device has been told that you refused. You can close this page, or enter another code.',
   },

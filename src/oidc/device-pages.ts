@@ -50,14 +50,34 @@ function clientOf(client: Client | undefined) {
 
 /** A code to show back in the field: what was typed, or what the link carried. */
 function prefill(ctx: KoaContextWithOIDC, err: unknown): string {
-  const typed = (err as { userCode?: unknown } | undefined)?.userCode;
+  const params = (ctx.oidc as { params?: { user_code?: unknown } }).params;
+  const typed = (err as { userCode?: unknown } | undefined)?.userCode ?? (ctx.method === 'POST' ? params?.user_code : undefined);
   const linked = ctx.state[LINKED_USER_CODE];
   const code = typeof typed === 'string' ? typed : typeof linked === 'string' ? linked : '';
   return code.length <= MAX_USER_CODE_INPUT ? code : '';
 }
 
+/** oidc-provider's refusals of a form whose secret is missing or wrong (lib/shared/xsrf.js): an old or foreign form. */
+const STALE_FORM = /^(could not find device form details|xsrf token invalid)$/;
+
+/**
+ * Whether this request's session was never saved. oidc-provider's error path
+ * puts a new form secret in it after its session middleware is done, and
+ * would then fail to save it (a TypeError, a 500): so such a session is left
+ * alone, and the page's form asks for the code page again (GET), which
+ * starts a session properly.
+ */
+function unsavedSession(ctx: KoaContextWithOIDC): boolean {
+  const session = ctx.oidc.session as unknown as { exp?: unknown; touched?: boolean } | undefined;
+  if (!session || typeof session.exp === 'number') return false;
+  session.touched = false;
+  return true;
+}
+
 export const userCodeInputSource: NonNullable<DeviceFlow['userCodeInputSource']> = async (ctx, _form, out, err) => {
-  const problem = err ? (PROBLEMS[err.name] ?? 'error') : null;
+  let problem = err ? (PROBLEMS[err.name] ?? 'error') : null;
+  if (problem === 'error' && out?.error === 'invalid_request' && STALE_FORM.test(out.error_description ?? '')) problem = 'stale';
+  const restart = err !== undefined && unsavedSession(ctx);
   let failure: { error: string; description?: string | undefined; reference: string } | null = null;
   if (problem === 'error' && out) {
     // An error oidc-provider does not re-render as a problem with the code: a stale form, an outage, a bug.
@@ -74,8 +94,15 @@ export const userCodeInputSource: NonNullable<DeviceFlow['userCodeInputSource']>
   await renderPage(
     ctx,
     'device',
-    { ...formOf(ctx), problem, failure, userCode: problem === 'aborted' ? '' : prefill(ctx, err), maxLength: MAX_USER_CODE_INPUT },
-    failure ? Math.max(ctx.status, 400) : 200,
+    {
+      ...formOf(ctx),
+      restart,
+      problem,
+      failure,
+      userCode: problem === 'aborted' ? '' : prefill(ctx, err),
+      maxLength: MAX_USER_CODE_INPUT,
+    },
+    failure ? Math.max(ctx.status, 400) : problem === 'stale' ? 400 : 200,
   );
 };
 

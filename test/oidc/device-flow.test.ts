@@ -21,6 +21,7 @@ import {
   pollOnce,
   requestDeviceCode,
   startDeviceSignIn,
+  xsrfOf,
 } from '../support/device.js';
 import { type Agent, type AnyWallet, getInteraction, messageFor, postLogin } from '../support/flow.js';
 import { BACKENDS, startServer, type TestServer } from '../support/server.js';
@@ -192,6 +193,19 @@ for (const backend of BACKENDS) {
       assert.equal(response.status, 400, response.text);
       assert.equal(response.body.error, 'invalid_request', response.text);
       assert.match(response.body.error_description, /device_code is not allowed for this client/);
+    });
+
+    it('the pages speak German to a German browser', async () => {
+      const request = await requestDeviceCode(device, DEVICE_CLI);
+      const page = await person.get('/device').set('Accept-Language', 'de-DE,de;q=0.9');
+      assert.match(page.text, /<h1>Ein Gerät anmelden<\/h1>/);
+      assert.equal(page.headers['content-language'], 'de');
+      const confirm = await person
+        .post('/device')
+        .set('Accept-Language', 'de')
+        .type('form')
+        .send({ xsrf: xsrfOf(page.text), user_code: request.user_code });
+      assert.match(confirm.text, /Ein Gerät bei Device CLI anmelden\?/);
     });
 
     it('the link with the code (verification_uri_complete) fills the code in; nothing submits itself', async () => {
