@@ -258,3 +258,30 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('device codes and the in-memory store cap', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  before(async () => {
+    setLogLevel('silent');
+    server = await startServer({ clients: CLIENTS, env: { MEMORY_STORE_MAX_ENTRIES: '100', RATE_LIMITS: 'device=off' } });
+  });
+  after(async () => {
+    await server?.close();
+    setLogLevel('info');
+  });
+
+  it('at MEMORY_STORE_MAX_ENTRIES new device codes are refused with 503; those already issued still poll', async () => {
+    const device = supertest.agent(server.issuer);
+    const first = await requestDeviceCode(device, DEVICE_CLI);
+    let refused: supertest.Response | undefined;
+    for (let i = 0; i < 200 && !refused; i += 1) {
+      const response = await device.post('/device/auth').type('form').send({ client_id: DEVICE_CLI.client_id, scope: 'openid' });
+      if (response.status !== 200) refused = response;
+    }
+    assert.ok(refused, 'the cap was reached');
+    assert.equal(refused.status, 503, refused.text);
+    assert.equal(refused.body.error, 'temporarily_unavailable');
+    assert.equal((await pollOnce(device, DEVICE_CLI, first.device_code)).body.error, 'authorization_pending');
+  });
+});
