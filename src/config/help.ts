@@ -49,6 +49,7 @@ Environment:
                    (ERC-1271, ERC-6492) may sign in on those chains
   RPC_TIMEOUT      ms one contract-wallet check's chain call may take  default 3000
   INTERACTION_TTL  seconds a sign-in (and its nonce) stays valid       default 600
+                   and a device sign-in's code (RFC 8628) lives
   CLOCK_SKEW       seconds of clock skew tolerated                    default 60
   ACCESS_TOKEN_TTL access token lifetime                              default 1h
                    durations, here and below: seconds (3600) or with s, m, h, d (90s, 30m, 1h, 7d)
