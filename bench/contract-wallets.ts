@@ -52,7 +52,7 @@ function expectation(chainId: number, nonce: string, now: number, chains: Chains
     chainIds: [chainId],
     nonce,
     challengeIssuedAt: now,
-    redirectUri: CALLBACK,
+    firstResource: CALLBACK,
     clockSkewMs: 60_000,
     now,
     consumeNonce: async () => true,

@@ -71,7 +71,7 @@ function fixtures(count: number): Fixture[] {
       chainIds: [1],
       nonce,
       challengeIssuedAt: now,
-      redirectUri: 'https://app.example.com/oauth/callback',
+      firstResource: 'https://app.example.com/oauth/callback',
       clockSkewMs: 60_000,
       now,
       consumeNonce,

@@ -1,6 +1,7 @@
 /** `clients add` options (and a secret read from a file or stdin) → RFC 7591 client metadata. */
 import { randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
+import { DEVICE_CODE_GRANT } from '../oidc/device-flow.js';
 import { ARGV_IS_PUBLIC } from './client-secret.js';
 import { UsageError } from './io.js';
 
@@ -13,6 +14,7 @@ export interface AddOptions {
   public?: boolean;
   'response-type'?: string[];
   'refresh-tokens'?: boolean;
+  device?: boolean;
   scope?: string;
   'first-party'?: boolean;
   'resource-server'?: boolean;
@@ -70,6 +72,11 @@ function grantTypesFor(responseTypes: string[], refresh: boolean): string[] {
   ];
 }
 
+/** --device (or a device grant in --metadata): the device authorization grant (RFC 8628) too. */
+function withDevice(grantTypes: readonly string[], device: boolean): string[] {
+  return device && !grantTypes.includes(DEVICE_CODE_GRANT) ? [...grantTypes, DEVICE_CODE_GRANT] : [...grantTypes];
+}
+
 /** `secret`: the one read from --secret-file or --secret-stdin, if any. */
 export function metadataFrom(clientId: string, options: AddOptions, secret?: string): ClientMetadata {
   const base = parseMetadataOption(options.metadata);
@@ -77,9 +84,13 @@ export function metadataFrom(clientId: string, options: AddOptions, secret?: str
   if (options.public && options['auth-method'] && options['auth-method'] !== 'none') {
     throw new UsageError('--public means --auth-method none; give one or the other');
   }
-  const redirectUris = options['redirect-uri'] ?? base.redirect_uris;
-  if (!redirectUris?.length) throw new UsageError('give at least one --redirect-uri');
-  const responseTypes: string[] = [...(options['response-type'] ?? base.response_types ?? ['code'])];
+  const redirectUris = options['redirect-uri'] ?? base.redirect_uris ?? [];
+  // --device alone: a device-only client (a command-line tool, a TV) has no redirect URI and no response type.
+  const deviceOnly = Boolean(options.device) && redirectUris.length === 0;
+  if (redirectUris.length === 0 && !deviceOnly)
+    throw new UsageError('give at least one --redirect-uri (or --device for a device-only client)');
+  if (deviceOnly && options['response-type']) throw new UsageError('--response-type needs a --redirect-uri');
+  const responseTypes: string[] = [...(options['response-type'] ?? base.response_types ?? (deviceOnly ? [] : ['code']))];
   const needsSecret = SECRET_METHODS.has(authMethod);
   if (secret !== undefined && !needsSecret) throw new UsageError(`a client secret makes no sense with --auth-method ${authMethod}`);
   return {
@@ -93,10 +104,12 @@ export function metadataFrom(clientId: string, options: AddOptions, secret?: str
       backchannel_logout_uri: options['backchannel-logout-uri'],
       token_endpoint_auth_method: authMethod,
       response_types: responseTypes,
-      grant_types:
-        options['response-type'] || options['refresh-tokens'] || !base.grant_types
+      grant_types: withDevice(
+        options['response-type'] || options['refresh-tokens'] || options.device || !base.grant_types
           ? grantTypesFor(responseTypes, Boolean(options['refresh-tokens']))
           : base.grant_types,
+        Boolean(options.device) || Boolean(base.grant_types?.includes(DEVICE_CODE_GRANT)),
+      ),
       scope: options.scope,
       first_party: options['first-party'] ? true : undefined,
       resource_server: options['resource-server'] ? true : undefined,

@@ -18,6 +18,7 @@ const ADD_OPTIONS = {
   'secret-stdin': { type: 'boolean' },
   'response-type': { type: 'string', multiple: true },
   'refresh-tokens': { type: 'boolean' },
+  device: { type: 'boolean' },
   scope: { type: 'string' },
   'first-party': { type: 'boolean' },
   'resource-server': { type: 'boolean' },

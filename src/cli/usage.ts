@@ -7,7 +7,7 @@ Usage: npx siwe-idp <command> [options]
 Clients
   clients list                      every client: CLIENTS_FILE's, and those in the store (REDIS_URL)
   clients show <client_id>          one client's metadata (--show-secret to print its secret)
-  clients add <client_id> --redirect-uri <uri> [options]
+  clients add <client_id> --redirect-uri <uri> | --device [options]
                                     add a client to the server's store (needs REDIS_URL), or with
                                     --file <path> to a clients file (restart the server to load it)
       --name <text>                 client_name, shown on the sign-in page
@@ -23,6 +23,8 @@ Clients
                                     (--secret is refused): ps and shell history would show it
       --response-type <type>        repeatable: code (default), id_token, "code id_token"
       --refresh-tokens              allow the refresh_token grant (offline_access)
+      --device                      allow the device authorization grant (RFC 8628: command-line tools,
+                                    TVs); without --redirect-uri a device-only client. Usually --public
       --scope "<scopes>"            the scopes the client may ask for, e.g. "openid ethereum"
       --first-party                 no consent screen for this client
       --resource-server             may introspect any client's access tokens (an API); not with --public

@@ -31,10 +31,12 @@ Environment:
                    503 (never evicts); 100 or more
   RATE_LIMITS      abuse limits, <name>=<count>/<window>,… or off; a name left out keeps its default
                    per client address: auth (/auth), token (/token), login (sign-in attempts),
-                   session_end (/session/end), registration (/reg); address: failed sign-ins
+                   session_end (/session/end), registration (/reg), device (/device/auth),
+                   user_code (the user-code page /device); address: failed sign-ins
                    per Ethereum address and client address. Windows: second, minute, hour, day
                    default auth=60/minute,token=600/minute,login=30/minute,
-                           session_end=30/minute,registration=20/hour,address=10/minute
+                           session_end=30/minute,registration=20/hour,device=30/minute,
+                           user_code=30/minute,address=10/minute
   CLIENTS_FILE     JSON array of client metadata                      default: the dev client (development)
   JWKS_FILE        private JWKS (must include an EC P-256 key)        default: generated (development)
                    make and rotate one with: npx siwe-idp keys generate|rotate
@@ -55,6 +57,7 @@ Environment:
   ENS_CACHE_TTL    seconds (or 30m, 1h, 1d) a lookup's result, found       default 3600
                    or not, is kept in the store
   INTERACTION_TTL  seconds a sign-in (and its nonce) stays valid       default 600
+                   and a device sign-in's code (RFC 8628) lives
   CLOCK_SKEW       seconds of clock skew tolerated                    default 60
   ACCESS_TOKEN_TTL access token lifetime                              default 1h
                    durations, here and below: seconds (3600) or with s, m, h, d (90s, 30m, 1h, 7d)

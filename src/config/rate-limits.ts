@@ -10,6 +10,8 @@
  *   login         sign-in attempts (POST /interaction/:uid/login) per client address
  *   session_end   requests to RP-initiated logout (/session/end, its confirm) per client address
  *   registration  dynamic registrations (POST /reg) per client address
+ *   device        device authorization requests (POST /device/auth, RFC 8628) per client address
+ *   user_code     the user-code page (GET and POST /device): views and codes entered, per client address
  *   address       failed sign-ins per Ethereum address and client address
  *
  * The defaults are far above what a person does (see DEFAULT_RATE_LIMITS) and
@@ -17,8 +19,17 @@
  */
 import { optional } from './values.js';
 
-export type LimitName = 'auth' | 'token' | 'login' | 'session_end' | 'registration' | 'address';
-export const LIMIT_NAMES: readonly LimitName[] = ['auth', 'token', 'login', 'session_end', 'registration', 'address'];
+export type LimitName = 'auth' | 'token' | 'login' | 'session_end' | 'registration' | 'device' | 'user_code' | 'address';
+export const LIMIT_NAMES: readonly LimitName[] = [
+  'auth',
+  'token',
+  'login',
+  'session_end',
+  'registration',
+  'device',
+  'user_code',
+  'address',
+];
 
 export interface RateLimit {
   /** Requests (or failures) allowed per window; one more is refused. */
@@ -39,8 +50,13 @@ export const MAX_COUNT = 1_000_000;
  * interactions). `token`: called by relying parties' servers, each exchanging
  * every user's codes and refresh tokens from one address: higher. `login` and
  * `session_end`: a few a minute by hand. `registration`: one client a
- * deployment, rarely more. `address`: ten failed signatures a minute for one
- * account from one address is a broken client or a script.
+ * deployment, rarely more. `device`: a command-line tool or a TV starts one
+ * device sign-in per login, and each is stored for INTERACTION_TTL, as /auth's
+ * interactions are. `user_code`: a person opens the code page and types a code
+ * or two; every entry is a guess at a code, so this also bounds guessing
+ * (RFC 8628 section 5.1: at 30 a minute, one address needs on average well over
+ * a year to hit one of a thousand live codes among the 20^8 possible). `address`: ten failed signatures a minute for
+ * one account from one address is a broken client or a script.
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<LimitName, RateLimit>> = {
   auth: { max: 60, windowSeconds: 60 },
@@ -48,11 +64,13 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<LimitName, RateLimit>> = {
   login: { max: 30, windowSeconds: 60 },
   session_end: { max: 30, windowSeconds: 60 },
   registration: { max: 20, windowSeconds: 3600 },
+  device: { max: 30, windowSeconds: 60 },
+  user_code: { max: 30, windowSeconds: 60 },
   address: { max: 10, windowSeconds: 60 },
 };
 
 export const DEFAULT_RATE_LIMITS_TEXT =
-  'auth=60/minute,token=600/minute,login=30/minute,session_end=30/minute,registration=20/hour,address=10/minute';
+  'auth=60/minute,token=600/minute,login=30/minute,session_end=30/minute,registration=20/hour,device=30/minute,user_code=30/minute,address=10/minute';
 
 const LIMIT = /^(\d{1,7})\s*\/\s*(second|minute|hour|day)s?$/i;
 

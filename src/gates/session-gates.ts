@@ -44,8 +44,7 @@ export function sessionGatesCheck(reader: GateReader | undefined, groups: GroupS
 }
 
 /** oidc-provider's default interaction policy, with the token-gate check in its login prompt. */
-export function gatedInteractionPolicy(reader: GateReader | undefined, groups: GroupStore | undefined) {
-  const policy = base();
+export function gatedInteractionPolicy(reader: GateReader | undefined, groups: GroupStore | undefined, policy = base()) {
   policy.get('login')!.checks.add(sessionGatesCheck(reader, groups));
   return policy;
 }

@@ -29,6 +29,12 @@ function monogramOf(name: string, clientId: string): Branding['monogram'] {
 
 export async function brandingFor(view: InteractionView, logos: ClientLogos): Promise<Branding> {
   const { client } = view;
+  const logo = client.client_id && (await logos.get(client.client_id)) ? `/interaction/${encodeURIComponent(view.uid)}/logo` : null;
+  return clientBranding(client, logo);
+}
+
+/** A client's name, links and monogram, with its logo's URL on our origin (or null: the monogram). */
+export function clientBranding(client: InteractionView['client'], logo: string | null): Branding {
   const name = client.client_name || client.client_id || '';
   const links: Branding['links'] = [];
   for (const [text, href] of [
@@ -39,6 +45,5 @@ export async function brandingFor(view: InteractionView, logos: ClientLogos): Pr
     const url = webUrl(href);
     if (url) links.push({ text, href: url });
   }
-  const logo = client.client_id && (await logos.get(client.client_id)) ? `/interaction/${encodeURIComponent(view.uid)}/logo` : null;
   return { name, logo, monogram: monogramOf(name, client.client_id ?? name), links };
 }

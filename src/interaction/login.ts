@@ -14,7 +14,7 @@ import { type Fields, fieldsOf } from './body.js';
 import { challengeFor, consumeChallenge } from './challenge.js';
 import { failedLogins } from './failed-logins.js';
 import type { InteractionDeps } from './deps.js';
-import { loadInteraction, redirectUriOf } from './load.js';
+import { boundResourceOf, loadInteraction } from './load.js';
 import { respondRedirect } from './respond.js';
 import { Problem } from '../web/problem.js';
 
@@ -42,6 +42,7 @@ export function login({ provider, store, config, nonceKey, chains, rateLimiter, 
     const { uid } = loaded.interaction;
     const challenge = challengeFor(nonceKey, loaded.interaction);
 
+    const bound = boundResourceOf(loaded);
     const expected: SiweExpectation = {
       domain: config.siweDomain,
       scheme: config.siweScheme,
@@ -49,7 +50,8 @@ export function login({ provider, store, config, nonceKey, chains, rateLimiter, 
       chainIds: config.chainIds,
       nonce: challenge.nonce,
       challengeIssuedAt: Date.parse(challenge.issuedAt),
-      redirectUri: redirectUriOf(loaded),
+      firstResource: bound.resource,
+      firstResourceKind: bound.kind,
       clockSkewMs: config.clockSkew * 1000,
       now: Date.now(),
       consumeNonce: (nonce) => consumeChallenge(store, uid, challenge, nonce),

@@ -6,7 +6,7 @@ import type { Config } from '../config/env.js';
 import { isHexAddress, toChecksumAddress } from '../siwe/address.js';
 import { isReservedOrUnreserved } from '../siwe/uri.js';
 import type { Challenge } from './challenge.js';
-import { redirectUriOf, type Loaded } from './load.js';
+import { boundResourceOf, type Loaded } from './load.js';
 
 export interface SiweFields {
   scheme: string;
@@ -30,6 +30,8 @@ export interface InteractionView {
   account: string | null;
   /** The RP's `login_hint`, when it is an Ethereum address (EIP-55): the account the page pre-selects. */
   loginHint: string | null;
+  /** A device sign-in (RFC 8628): the code the device shows; null for an authorization request. */
+  device: { user_code: string } | null;
   siwe: SiweFields | null;
 }
 
@@ -59,7 +61,7 @@ export function siweFields(loaded: Loaded, config: Config, challenge: Challenge)
     issuedAt: challenge.issuedAt,
     expirationTime: challenge.expirationTime,
     statement: statementFor(client.clientName ?? client.clientId),
-    resources: [redirectUriOf(loaded)],
+    resources: [boundResourceOf(loaded).resource],
   };
 }
 
@@ -81,6 +83,7 @@ export function interactionView(loaded: Loaded, siwe: SiweFields | null): Intera
       .filter(Boolean),
     account: interaction.session?.accountId ?? null,
     loginHint: addressHint(interaction.params.login_hint),
+    device: loaded.device ? { user_code: loaded.device.userCode } : null,
     siwe,
   };
 }

@@ -9,6 +9,10 @@
  *   session_end   its `end_session` and `end_session_confirm` routes
  *                 (/session/end, POST /session/end/confirm)
  *   registration  its `registration` route (POST /reg; not RFC 7592 management)
+ *   device        its `device_authorization` route (POST /device/auth, RFC 8628)
+ *   user_code     its `code_verification` route (GET and POST /device: the
+ *                 user-code page; not the resume at /device/:uid, which follows
+ *                 a sign-in)
  *   login         our POST /interaction/:uid/login, matched by @koa/router
  *                 itself with interaction/routes.ts's options (the defaults:
  *                 case-insensitive, one optional trailing slash)
@@ -17,8 +21,8 @@
  * The address is ctx.ip, read as TRUST_PROXY says (web/client-address.ts),
  * IPv6 by its /64 (web/rate-limiter.ts). A limited request gets 429 with
  * Retry-After before any other work: the error page for a browser (/auth,
- * /session/end, a login form), JSON for a program (/token, /reg, the login
- * API). When the store cannot count, 503 temporarily_unavailable the same way:
+ * /session/end, a login form, the user-code page), JSON for a program (/token,
+ * /reg, /device/auth, the login API). When the store cannot count, 503 temporarily_unavailable the same way:
  * fail closed, never let through uncounted.
  */
 import Router from '@koa/router';
@@ -40,13 +44,15 @@ export const PROVIDER_LIMITS: Readonly<Record<string, LimitName>> = {
   end_session: 'session_end',
   end_session_confirm: 'session_end',
   registration: 'registration',
+  device_authorization: 'device',
+  code_verification: 'user_code',
 };
 
 /** The login route as interaction/routes.ts registers it. */
 export const INTERACTION_LOGIN_PATH = '/interaction/:uid/login';
 
 /** Limits whose callers are people in a browser: they get a page unless they ask for JSON. */
-const FOR_PEOPLE = new Set<LimitName>(['auth', 'session_end', 'login']);
+const FOR_PEOPLE = new Set<LimitName>(['auth', 'session_end', 'login', 'user_code']);
 
 export function limitedRoutes(limiter: RateLimiter, routes: RouteMatcher): Middleware {
   // Never dispatched: only asked which requests it would route (its own match, as its routes() does).

@@ -32,6 +32,8 @@ import { providerTtl } from './token-lifetimes.js';
 import { recordSignIn, signInOfSession } from './sign-in-record.js';
 import { isSpecialUseRefusal, outboundFetch } from './outbound-fetch.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
+import { interactionPolicyWithFreshDeviceSignIn, USER_CODE_CHARSET, USER_CODE_MASK, userCodeFromLink } from './device-flow.js';
+import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages.js';
 import { checkSelfAssertedMetadata, isSelfAsserted, registrationFeatures } from './registration-policy.js';
 import { limitedRoutes } from './limited-routes.js';
 import { providerRoutes } from './route-matcher.js';
@@ -130,6 +132,15 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       backchannelLogout: { enabled: true },
+      // RFC 8628, for clients that register urn:ietf:params:oauth:grant-type:device_code (see device-flow.ts).
+      deviceFlow: {
+        enabled: true,
+        charset: USER_CODE_CHARSET,
+        mask: USER_CODE_MASK,
+        userCodeInputSource,
+        userCodeConfirmSource,
+        successSource,
+      },
       ...registrationFeatures(config.registration),
     },
     // RFC 7636 + RFC 9700: S256 only; required for public clients, and used by any client that sends it.
@@ -153,8 +164,9 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
     extraClientMetadata: { properties: [...EXTRA_CLIENT_METADATA], validator: extraMetadataValidator(config) },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      // The login prompt also asks for a gated client's token gates on an existing session (gates/session-gates.ts).
-      policy: gatedInteractionPolicy(options.gateReader, groups),
+      // The login prompt also asks for a fresh signature when a user code is entered (oidc/device-flow.ts), and for a
+      // gated client's token gates on an existing session (gates/session-gates.ts).
+      policy: gatedInteractionPolicy(options.gateReader, groups, interactionPolicyWithFreshDeviceSignIn()),
     },
     loadExistingGrant,
     renderError,
@@ -174,11 +186,12 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   pinOrigin(provider, config.issuer);
   resolveClientAddress(provider, config.trustProxy);
   provider.use(hsts(config.issuer));
+  const routes = providerRoutes(provider, { enableHttpPostMethods: configuration.enableHttpPostMethods === true });
   if (options.rateLimiter) {
     // First, before any other work: a refused request costs one count.
-    const routes = providerRoutes(provider, { enableHttpPostMethods: configuration.enableHttpPostMethods === true });
     provider.use(limitedRoutes(options.rateLimiter, routes));
   }
+  provider.use(userCodeFromLink(routes));
   if (store) {
     provider.use(recordSignIn(store, config.lifetimes.sessionMaxAge));
     provider.use(new GroupStore(store, config.lifetimes.sessionMaxAge).recordAtSignIn());

@@ -144,6 +144,10 @@ const PROVIDER_ROUTES: ReadonlyArray<readonly [string, readonly string[], string
   ['end_session_confirm', ['POST'], 'end_session_confirm', ''],
   ['end_session', ['GET'], 'end_session', ''],
   ['end_session_success', ['GET'], 'end_session_success', ''],
+  ['device_authorization', ['POST'], 'device_authorization', ''],
+  ['cors.device_authorization', ['OPTIONS'], 'device_authorization', ''],
+  ['code_verification', ['GET', 'POST'], 'code_verification', ''],
+  ['device_resume', ['GET'], 'code_verification', '/:uid'],
 ];
 
 const DISCOVERY_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];

@@ -54,6 +54,8 @@ export function providerTtl(lifetimes: Lifetimes, interactionTtl: number): NonNu
     // Created after the sign-in, a grant outlives every session and refresh token of that sign-in.
     Grant: Math.max(lifetimes.session, lifetimes.refreshToken, lifetimes.sessionMaxAge),
     Interaction: interactionTtl,
+    // A device request (RFC 8628) waits for its sign-in as long as a sign-in may take.
+    DeviceCode: interactionTtl,
   };
 }
 

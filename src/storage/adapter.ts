@@ -28,6 +28,17 @@ function label(model: string): string {
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
+/**
+ * A device code (RFC 8628) is kept this long past its expiry, so that a device
+ * still polling gets `expired_token` (oidc-provider reads it with
+ * ignoreExpiration and checks the expiry itself) and the code page says
+ * "expired" rather than "not found". oidc-provider never accepts it by then.
+ */
+export const EXPIRED_DEVICE_CODE_KEPT_SECONDS = 600;
+
+/** What anonymous callers create: refused as new at the in-memory store's cap. */
+const CAPPED_MODELS = new Set(['Interaction', 'DeviceCode']);
+
 const FULL_WARNING_INTERVAL_MS = 60_000;
 let lastFullWarning = 0;
 
@@ -138,11 +149,13 @@ export function createAdapter(store: Store): AdapterConstructor {
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-      const ttlMs = typeof expiresIn === 'number' ? Math.max(1, expiresIn) * 1000 : undefined;
+      const keptFor =
+        typeof expiresIn === 'number' && this.#model === 'DeviceCode' ? expiresIn + EXPIRED_DEVICE_CODE_KEPT_SECONDS : expiresIn;
+      const ttlMs = typeof keptFor === 'number' ? Math.max(1, keptFor) * 1000 : undefined;
       await guarded(async () => {
-        // The in-memory store at its cap refuses new interactions only (see MemoryStore): an
-        // interaction already started is still saved, and sessions, codes and tokens are never refused.
-        if (this.#model === 'Interaction' && store.full && (await store.get(artifactKey(this.#model, id))) === undefined) {
+        // The in-memory store at its cap refuses new interactions and device requests only (see
+        // MemoryStore): one already started is still saved, and sessions, codes and tokens are never refused.
+        if (CAPPED_MODELS.has(this.#model) && store.full && (await store.get(artifactKey(this.#model, id))) === undefined) {
           refusedWhileFull();
           throw storeFull();
         }

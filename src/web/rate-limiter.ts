@@ -238,6 +238,8 @@ const REFUSALS: Record<LimitName, string> = {
   login: 'too many sign-in attempts from your network',
   session_end: 'too many sign-out requests from your network',
   registration: 'too many client registrations from this address',
+  device: 'too many device sign-in requests from this address',
+  user_code: 'too many codes entered from your network',
   address: 'too many failed sign-ins for this account from your network',
 };
 

@@ -103,6 +103,36 @@ describe('siwe-idp command-line tool', function () {
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), []);
   });
 
+  it('clients add --device: a device-only public client (no redirect URI) the server lets start a device sign-in', async () => {
+    const file = join(dir, 'device-clients.json');
+    const added = await cli(['clients', 'add', 'my-cli', '--file', file, '--name', 'My CLI', '--device', '--public']);
+    assert.equal(added.code, 0, added.stderr);
+    const both = await cli(['clients', 'add', 'my-tv', '--file', file, '--device', '--redirect-uri', 'https://tv.example/callback']);
+    assert.equal(both.code, 0, both.stderr);
+    const settings = await loadSettings({ CLIENTS_FILE: file });
+    const [cliClient, tv] = settings.clients;
+    assert.deepEqual(cliClient?.grant_types, ['urn:ietf:params:oauth:grant-type:device_code']);
+    assert.deepEqual(cliClient?.response_types, []);
+    assert.deepEqual(cliClient?.redirect_uris, []);
+    assert.equal(cliClient?.token_endpoint_auth_method, 'none');
+    assert.deepEqual(tv?.grant_types, ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code']);
+    const server = await startServer({ clients: settings.clients });
+    try {
+      const response = await fetch(`${server.issuer}/device/auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'client_id=my-cli&scope=openid',
+      });
+      assert.equal(response.status, 200);
+      assert.match(((await response.json()) as { user_code: string }).user_code, /^[A-Z]{4}-[A-Z]{4}$/);
+    } finally {
+      await server.close();
+    }
+    const neither = await cli(['clients', 'add', 'nothing', '--file', file]);
+    assert.equal(neither.code, 2);
+    assert.match(neither.stderr, /--redirect-uri \(or --device/);
+  });
+
   it("clients add refuses invalid metadata with oidc-provider's reason", async () => {
     const { code, stderr } = await cli(['clients', 'add', 'bad', '--file', join(dir, 'bad.json'), '--redirect-uri', 'not a url']);
     assert.equal(code, 1);

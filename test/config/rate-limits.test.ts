@@ -17,7 +17,8 @@ describe('RATE_LIMITS', () => {
 
   it('reads <name>=<count>/<window>; a name left out keeps its default', () => {
     const read = limits({
-      RATE_LIMITS: ' auth=5/second, token=7/Minute ,login=1/hours,session_end=3/day,registration=2/hour,address=4/minute,',
+      RATE_LIMITS:
+        ' auth=5/second, token=7/Minute ,login=1/hours,session_end=3/day,registration=2/hour,device=6/minute,user_code=8/hour,address=4/minute,',
     });
     assert.deepEqual(read, {
       auth: { max: 5, windowSeconds: 1 },
@@ -25,6 +26,8 @@ describe('RATE_LIMITS', () => {
       login: { max: 1, windowSeconds: 3600 },
       session_end: { max: 3, windowSeconds: 86_400 },
       registration: { max: 2, windowSeconds: 3600 },
+      device: { max: 6, windowSeconds: 60 },
+      user_code: { max: 8, windowSeconds: 3600 },
       address: { max: 4, windowSeconds: 60 },
     });
     assert.deepEqual(limits({ RATE_LIMITS: 'token=1000/minute' }), { ...DEFAULT_RATE_LIMITS, token: { max: 1000, windowSeconds: 60 } });

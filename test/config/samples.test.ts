@@ -71,7 +71,7 @@ describe('config/ samples', () => {
       const { code, stdout, stderr } = await cli(['config', 'check'], env);
       assert.equal(code, 0, `${stdout}\n${stderr}`);
       assert.match(stdout, /configuration ok/);
-      assert.match(stdout, /5 valid client\(s\): my-app, my-spa, keycloak, api-gateway, members/);
+      assert.match(stdout, /6 valid client\(s\): my-app, my-spa, keycloak, api-gateway, members, my-cli/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

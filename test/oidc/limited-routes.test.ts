@@ -91,6 +91,23 @@ const ROUTES: LimitedRoute[] = [
     elsewhere: ['/reg//', '/reg/some-client', '/%72eg', '/reg%2f'],
   },
   {
+    limit: 'device',
+    method: 'POST',
+    path: '/device/auth',
+    headers: FORM_BODY,
+    body: 'client_id=device-cli&scope=openid',
+    elsewhere: ['/device/auth//', '/device/auth/x', '/%64evice/auth', '/device'],
+  },
+  { limit: 'user_code', method: 'GET', path: '/device', elsewhere: ['/device//', '/device/some-uid', '/%64evice', '/devices'] },
+  {
+    limit: 'user_code',
+    method: 'POST',
+    path: '/device',
+    headers: FORM_BODY,
+    body: 'xsrf=x&user_code=BBBB-BBBB',
+    elsewhere: ['/device//', '/device/auth'],
+  },
+  {
     limit: 'login',
     method: 'POST',
     path: '/interaction/some-uid/login',
@@ -130,7 +147,7 @@ function assertTooMany(response: Raw, label: string): void {
   assert.match(String(response.headers['cache-control']), /no-store/, label);
 }
 
-const SMALL = 'auth=1/minute,token=1/minute,login=1/minute,session_end=1/minute,registration=1/hour';
+const SMALL = 'auth=1/minute,token=1/minute,login=1/minute,session_end=1/minute,registration=1/hour,device=1/minute,user_code=1/minute';
 
 for (const backend of BACKENDS) {
   describe(`the per-address limits, ${backend} store`, function () {
@@ -187,6 +204,7 @@ for (const backend of BACKENDS) {
         ['GET /auth', await page('GET', '/auth?client_id=first-party')],
         ['GET /session/end', await page('GET', '/session/end')],
         ['a login form', await page('POST', '/interaction/some-uid/login', FORM_BODY, 'message=x&signature=y')],
+        ['the user-code page', await page('GET', '/device')],
       ] as const) {
         assertTooMany(response, label);
         assert.match(String(response.headers['content-type']), /text\/html/, label);
@@ -197,6 +215,7 @@ for (const backend of BACKENDS) {
       for (const [label, response] of [
         ['POST /token', await page('POST', '/token', FORM_BODY, 'grant_type=x')],
         ['POST /reg', await page('POST', '/reg', JSON_BODY, '{}')],
+        ['POST /device/auth', await page('POST', '/device/auth', FORM_BODY, 'client_id=device-cli')],
         ['the login API', await page('POST', '/interaction/some-uid/login', { ...JSON_BODY, accept: 'application/json' }, '{}')],
         ['GET /auth asking for JSON', await page('GET', '/auth', { accept: 'application/json' })],
       ] as const) {

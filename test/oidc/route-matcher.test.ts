@@ -137,6 +137,11 @@ describe('the registration limit counts whatever the router routes to registrati
     assert.equal(routes.match('GET', '/session/END')?.name, 'end_session');
     assert.equal(routes.match('POST', '/session/end/confirm/')?.name, 'end_session_confirm');
     assert.equal(routes.match('GET', '/.well-known/OPENID-configuration')?.name, 'discovery');
+    assert.equal(routes.match('POST', '/Device/Auth/')?.name, 'device_authorization');
+    assert.equal(routes.match('GET', '/DEVICE')?.name, 'code_verification');
+    assert.equal(routes.match('POST', '/device/')?.name, 'code_verification');
+    assert.equal(routes.match('GET', '/device/auth')?.name, 'device_resume', 'the device authorization endpoint is POST only');
+    assert.deepEqual(routes.match('GET', '/device/abc'), { name: 'device_resume', params: { uid: 'abc' } });
     assert.equal(routes.match('POST', '/interaction/abc/login'), undefined, "our own routes are not oidc-provider's");
   });
 });

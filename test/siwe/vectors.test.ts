@@ -60,7 +60,7 @@ function expectationFor(vector: Vector): SiweExpectation {
     chainIds: [vector.chainId],
     nonce: vector.matchNonce ?? vector.nonce,
     challengeIssuedAt: 0,
-    redirectUri: '',
+    firstResource: '',
     clockSkewMs: 60_000,
     now: vector.time ? Date.parse(vector.time) : Date.now(),
     consumeNonce: async (nonce) => !used.has(nonce) && Boolean(used.add(nonce)),

@@ -115,6 +115,8 @@ const RATE_LIMITS = 'auth=10000/minute,token=10000/minute,login=10000/minute,ses
       login: null,
       session_end: null,
       registration: null,
+      device: null,
+      user_code: null,
       address: null,
     });
     for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']) {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import { createApp } from '../../src/app.js';
-import { readConfig } from '../../src/config/env.js';
+import { type Config, readConfig } from '../../src/config/env.js';
 import { generateJwks, type PrivateJwks } from '../../src/config/keys.js';
 import { deploymentWarnings, type Settings } from '../../src/config/settings.js';
 import { createStore, type Store } from '../../src/storage/store.js';
@@ -35,6 +35,8 @@ export interface StartOptions {
   shared?: { jwks: PrivateJwks; cookieKeys: string[]; namespace: string };
   redisUrl?: string;
   port?: number;
+  /** Settings past what the environment may set (e.g. an INTERACTION_TTL of seconds, to see expiry). */
+  config?: Partial<Config>;
 }
 
 export function newNamespace(): string {
@@ -57,7 +59,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const config = readConfig({ PORT: String(port), ISSUER: `http://localhost:${port}`, ...options.env });
   const shared = options.shared ?? { jwks: await generateJwks(), cookieKeys: [randomBytes(32).toString('hex')], namespace: newNamespace() };
   const settings: Settings = {
-    config: { ...config, redisUrl },
+    config: { ...config, ...options.config, redisUrl },
     jwks: shared.jwks,
     clients: options.clients ?? TEST_CLIENTS,
     cookieKeys: shared.cookieKeys,

@@ -29,8 +29,13 @@ export interface SiweExpectation {
   nonce: string;
   /** When the challenge was issued (epoch ms): a message may not claim to be older. */
   challengeIssuedAt: number;
-  /** resources[0] must be this authorization request's redirect_uri. */
-  redirectUri: string;
+  /**
+   * resources[0] must be this: the authorization request's redirect_uri, or
+   * for a device sign-in (RFC 8628) the device request's verification_uri_complete.
+   */
+  firstResource: string;
+  /** Which of the two firstResource is, for the refusal's words; default redirect_uri. */
+  firstResourceKind?: 'redirect_uri' | 'device_request' | undefined;
   clockSkewMs: number;
   now: number;
   /** Atomically marks the nonce used; resolves false when it already was. */
