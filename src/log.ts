@@ -96,9 +96,18 @@ function redactSecrets(fields: Fields, depth = 0): Fields {
 let destination: LogDestination | undefined;
 let logFormat: LogFormat = 'json';
 
-/** Lines waiting for stderr, written together (see flush). */
-let pending = '';
-let flushTimer: NodeJS.Timeout | undefined;
+/** Lines waiting for stderr, written together (see flushLogs). */
+interface PendingLines {
+  text: string;
+  timer: NodeJS.Timeout | undefined;
+}
+/**
+ * One buffer per process, even if this module is loaded twice (a test runner's
+ * loader can load a lazily imported module's dependencies again): every copy
+ * appends to it and any copy's flushLogs() writes it all, in order.
+ */
+const PENDING = Symbol.for('siwe-idp.log.pending');
+const pending: PendingLines = ((globalThis as { [PENDING]?: PendingLines })[PENDING] ??= { text: '', timer: undefined });
 /** Written at once past this many characters; otherwise within FLUSH_DELAY_MS. */
 const FLUSH_CHARS = 16_384;
 const FLUSH_DELAY_MS = 50;
@@ -112,13 +121,13 @@ const FLUSH_DELAY_MS = 50;
  * `fatal` line, so nothing is lost when the process stops.
  */
 export function flushLogs(): void {
-  if (flushTimer !== undefined) {
-    clearTimeout(flushTimer);
-    flushTimer = undefined;
+  if (pending.timer !== undefined) {
+    clearTimeout(pending.timer);
+    pending.timer = undefined;
   }
-  if (pending === '') return;
-  const lines = pending;
-  pending = '';
+  if (pending.text === '') return;
+  const lines = pending.text;
+  pending.text = '';
   process.stderr.write(lines);
 }
 
@@ -131,9 +140,9 @@ const sink: LogDestination = {
       destination.write(logFormat === 'pretty' ? prettyLine(line) : line);
       return;
     }
-    pending += logFormat === 'pretty' ? prettyLine(line, stderrHasColors()) : line;
-    if (pending.length >= FLUSH_CHARS) flushLogs();
-    else flushTimer ??= setTimeout(flushLogs, FLUSH_DELAY_MS).unref();
+    pending.text += logFormat === 'pretty' ? prettyLine(line, stderrHasColors()) : line;
+    if (pending.text.length >= FLUSH_CHARS) flushLogs();
+    else pending.timer ??= setTimeout(flushLogs, FLUSH_DELAY_MS).unref();
   },
 };
 

@@ -21,6 +21,7 @@ import {
   postLogin,
   startInteraction,
 } from '../flow.js';
+import { flushLogs } from '../../../src/log.js';
 import type { TestServer } from '../server.js';
 import { FIRST_PARTY, RP_REDIRECT } from '../test-clients.js';
 
@@ -102,17 +103,24 @@ export function recordStderr(): StderrRecorder {
     callback?.();
     return true;
   }) as typeof process.stderr.write;
+  // Log lines are gathered before they are written (log.ts): write them out before every look.
   return {
-    all: () => all,
+    all: () => {
+      flushLogs();
+      return all;
+    },
     take() {
+      flushLogs();
       const span = all.slice(mark);
       mark = all.length;
       return span;
     },
     replay() {
+      flushLogs();
       original.call(process.stderr, all);
     },
     restore() {
+      flushLogs();
       process.stderr.write = original;
     },
   };
