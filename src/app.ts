@@ -10,6 +10,8 @@ import { ConfigError } from './config/config-error.js';
 import type { Config } from './config/env.js';
 import type { Settings } from './config/settings.js';
 import { nonceKeyFrom } from './interaction/challenge.js';
+import { crossDeviceRoutes } from './cross-device/routes.js';
+import { WaitingPages } from './cross-device/waiting-pages.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/registry.js';
@@ -62,17 +64,19 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
   const provider = await createProvider({ config, jwks, clients, cookieKeys, adapter: createAdapter(store), store, rateLimiter });
   provider.use(health(store, config.chainIds, chains));
   provider.use(await staticAssets());
-  provider.use(
-    interactionRoutes({
-      provider,
-      store,
-      config,
-      nonceKey: nonceKeyFrom(cookieKeys[0]!),
-      logos: new ClientLogos(clients),
-      chains,
-      rateLimiter,
-    }),
-  );
+  const interactionDeps = {
+    provider,
+    store,
+    config,
+    nonceKey: nonceKeyFrom(cookieKeys[0]!),
+    logos: new ClientLogos(clients),
+    chains,
+    rateLimiter,
+  };
+  provider.use(interactionRoutes(interactionDeps));
+  // Cross-device sign-in (a phone wallet signs for this page; cross-device/): its pages wait on this instance.
+  const waiting = new WaitingPages(store, provider, config.crossDeviceMaxWaiting);
+  provider.use(crossDeviceRoutes({ ...interactionDeps, waiting }));
   provider.on('server_error', (_ctx, error) => log.error('oidc-provider server_error', { error: error.message }));
   // First of all middleware: every request gets its X-Request-Id, and every log line written for it its request_id.
   provider.middleware.unshift(requestId);

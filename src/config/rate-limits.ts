@@ -11,14 +11,17 @@
  *   session_end   requests to RP-initiated logout (/session/end, its confirm) per client address
  *   registration  dynamic registrations (POST /reg) per client address
  *   address       failed sign-ins per Ethereum address and client address
+ *   cross_device  cross-device sign-in requests per client address: showing a
+ *                 QR code, opening a waiting connection, and the phone's page,
+ *                 message and signature (/sign/<handle>; see cross-device/)
  *
  * The defaults are far above what a person does (see DEFAULT_RATE_LIMITS) and
  * far below what fills memory or burns CPU.
  */
 import { optional } from './values.js';
 
-export type LimitName = 'auth' | 'token' | 'login' | 'session_end' | 'registration' | 'address';
-export const LIMIT_NAMES: readonly LimitName[] = ['auth', 'token', 'login', 'session_end', 'registration', 'address'];
+export type LimitName = 'auth' | 'token' | 'login' | 'session_end' | 'registration' | 'address' | 'cross_device';
+export const LIMIT_NAMES: readonly LimitName[] = ['auth', 'token', 'login', 'session_end', 'registration', 'address', 'cross_device'];
 
 export interface RateLimit {
   /** Requests (or failures) allowed per window; one more is refused. */
@@ -40,7 +43,9 @@ export const MAX_COUNT = 1_000_000;
  * every user's codes and refresh tokens from one address: higher. `login` and
  * `session_end`: a few a minute by hand. `registration`: one client a
  * deployment, rarely more. `address`: ten failed signatures a minute for one
- * account from one address is a broken client or a script.
+ * account from one address is a broken client or a script. `cross_device`:
+ * one phone sign-in takes about five requests (the QR code, the phone's page,
+ * its message, the signature, a waiting connection that reconnects each minute).
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<LimitName, RateLimit>> = {
   auth: { max: 60, windowSeconds: 60 },
@@ -49,10 +54,11 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<LimitName, RateLimit>> = {
   session_end: { max: 30, windowSeconds: 60 },
   registration: { max: 20, windowSeconds: 3600 },
   address: { max: 10, windowSeconds: 60 },
+  cross_device: { max: 60, windowSeconds: 60 },
 };
 
 export const DEFAULT_RATE_LIMITS_TEXT =
-  'auth=60/minute,token=600/minute,login=30/minute,session_end=30/minute,registration=20/hour,address=10/minute';
+  'auth=60/minute,token=600/minute,login=30/minute,session_end=30/minute,registration=20/hour,address=10/minute,cross_device=60/minute';
 
 const LIMIT = /^(\d{1,7})\s*\/\s*(second|minute|hour|day)s?$/i;
 

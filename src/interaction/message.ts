@@ -13,7 +13,7 @@ import { loadInteraction } from './load.js';
 import { Problem } from '../web/problem.js';
 import { siweFields } from './view-model.js';
 
-function readAddress(raw: unknown): string {
+export function readAddress(raw: unknown): string {
   if (typeof raw !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(raw)) {
     throw new Problem('invalid_request', 'address must be 0x followed by 40 hexadecimal digits');
   }
@@ -23,7 +23,7 @@ function readAddress(raw: unknown): string {
   return toChecksumAddress(raw);
 }
 
-function readChainId(raw: unknown, allowed: readonly number[]): number {
+export function readChainId(raw: unknown, allowed: readonly number[]): number {
   const chainId = typeof raw === 'string' && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!allowed.includes(chainId)) {
     throw new SiweError('chain_not_allowed', `chainId must be one of: ${allowed.join(', ')}`);

@@ -223,6 +223,7 @@ const REFUSALS: Record<LimitName, string> = {
   session_end: 'too many sign-out requests from your network',
   registration: 'too many client registrations from this address',
   address: 'too many failed sign-ins for this account from your network',
+  cross_device: 'too many cross-device sign-in requests from your network',
 };
 
 function windowText(seconds: number): string {
