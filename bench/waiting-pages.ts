@@ -182,8 +182,12 @@ async function main(): Promise<void> {
     stopServer = () => server.child.stop();
     const base = new URL(server.base);
     const agent = new Agent({ keepAlive: true, maxSockets: 20 });
+    // A full GC, then RSS (what the OS sees) and the JavaScript heap plus buffers (what the pages hold, without
+    // the heap space earlier work left allocated).
+    let heapMb = 0;
     const gcRss = async () => {
-      await server.child.call({ type: 'gc' });
+      const { memory } = await server.child.call<{ memory: NodeJS.MemoryUsage }>({ type: 'gc' });
+      heapMb = (memory.heapUsed + memory.external) / 1024 / 1024;
       await sleep(200);
       return rssMb(server.child.pid);
     };
@@ -195,12 +199,14 @@ async function main(): Promise<void> {
       () => startDesktop(agent, base),
     );
     const rssBefore = await gcRss();
+    const heapBefore = heapMb;
 
     process.stderr.write(`opening ${PAGES} waiting pages…\n`);
     const pages = desktops.map((desktop) => new WaitingPage(desktop, base));
     await inBatches(pages, 50, (page) => page.open());
     await sleep(2000);
     const rssWaiting = await gcRss();
+    const heapWaiting = heapMb;
 
     process.stderr.write(`idle for ${IDLE_SECONDS} s with every page waiting…\n`);
     const connectsBefore = pages.reduce((sum, page) => sum + page.connects, 0);
@@ -223,13 +229,17 @@ async function main(): Promise<void> {
     agent.destroy();
 
     const perPageKb = ((rssWaiting - rssBefore) * 1024) / PAGES;
+    const heapPerPageKb = ((heapWaiting - heapBefore) * 1024) / PAGES;
     const report = {
       store: values.redis ? 'redis' : 'memory',
       pages: PAGES,
       rssBeforeMb: Number(rssBefore.toFixed(1)),
       rssWaitingMb: Number(rssWaiting.toFixed(1)),
       rssAfterIdleMb: Number(rssAfterIdle.toFixed(1)),
-      memoryPerWaitingPageKb: Number(perPageKb.toFixed(1)),
+      rssPerWaitingPageKb: Number(perPageKb.toFixed(1)),
+      heapBeforeMb: Number(heapBefore.toFixed(1)),
+      heapWaitingMb: Number(heapWaiting.toFixed(1)),
+      heapPerWaitingPageKb: Number(heapPerPageKb.toFixed(1)),
       idleSeconds: Number(idleSeconds.toFixed(1)),
       idleCpuMsPerSecond: Number((cpuIdle / idleSeconds).toFixed(1)),
       idleCpuPercentOfOneCore: Number(((cpuIdle / idleSeconds / 1000) * 100).toFixed(2)),
@@ -241,9 +251,9 @@ async function main(): Promise<void> {
     };
     process.stdout.write(
       [
-        `| store | waiting pages | RSS before | RSS waiting | per page | idle CPU | reconnects in ${Math.round(idleSeconds)} s | signature sent → desktop hears (median / max) |`,
-        '|---|---|---|---|---|---|---|---|',
-        `| ${report.store} | ${PAGES} | ${mb(rssBefore)} | ${mb(rssWaiting)} | ${perPageKb.toFixed(1)} KB | ${report.idleCpuMsPerSecond} ms/s (${report.idleCpuPercentOfOneCore} % of a core) | ${reconnects} | ${report.proofToDesktopMs.median} / ${report.proofToDesktopMs.max} ms |`,
+        `| store | waiting pages | RSS before | RSS waiting | RSS per page | heap + buffers per page | idle CPU | reconnects in ${Math.round(idleSeconds)} s | signature sent → desktop hears (median / max) |`,
+        '|---|---|---|---|---|---|---|---|---|',
+        `| ${report.store} | ${PAGES} | ${mb(rssBefore)} | ${mb(rssWaiting)} | ${perPageKb.toFixed(1)} KB | ${heapPerPageKb.toFixed(1)} KB | ${report.idleCpuMsPerSecond} ms/s (${report.idleCpuPercentOfOneCore} % of a core) | ${reconnects} | ${report.proofToDesktopMs.median} / ${report.proofToDesktopMs.max} ms |`,
         '',
         JSON.stringify(report),
         '',

@@ -10,7 +10,7 @@ import { ConfigError } from './config/config-error.js';
 import type { Config } from './config/env.js';
 import type { Settings } from './config/settings.js';
 import { nonceKeyFrom } from './interaction/challenge.js';
-import { crossDeviceRoutes } from './cross-device/routes.js';
+import { crossDeviceRoutes } from './cross-device/cross-device-routes.js';
 import { WaitingPages } from './cross-device/waiting-pages.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { log } from './log.js';

@@ -16,7 +16,7 @@ import { loadInteraction } from '../interaction/load.js';
 import { respondRedirect } from '../interaction/respond.js';
 import { Problem } from '../web/problem.js';
 import { TOO_MANY_REQUESTS } from '../web/rate-limiter.js';
-import type { CrossDeviceDeps } from './deps.js';
+import type { CrossDeviceDeps } from './cross-device-deps.js';
 import { handleFor, takeProof } from './handles.js';
 import { loginResultOf } from './login-result.js';
 import { qrDataUri } from './qr-svg.js';

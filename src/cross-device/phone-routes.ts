@@ -30,7 +30,7 @@ import { formatSiweMessage } from '../siwe/eip4361.js';
 import { type SiweExpectation, verifySiwe } from '../siwe/checks/pipeline.js';
 import { Problem } from '../web/problem.js';
 import { renderPage } from '../web/render.js';
-import type { CrossDeviceDeps } from './deps.js';
+import type { CrossDeviceDeps } from './cross-device-deps.js';
 import { deepLinks } from './deep-links.js';
 import { findHandle, type HandleRecord, recordProof, useHandle } from './handles.js';
 import { proofOf } from './login-result.js';

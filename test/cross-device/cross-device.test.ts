@@ -14,6 +14,7 @@ import { decodeJwt } from 'jose';
 import supertest from 'supertest';
 import { generateJwks } from '../../src/config/keys.js';
 import { openEventStream } from '../support/event-stream.js';
+import { captureLogs } from '../support/log-capture.js';
 import {
   type Agent,
   type AnyWallet,
@@ -211,6 +212,29 @@ for (const backend of BACKENDS) {
       assert.equal(viaLink.status, 404);
       // The desktop itself still can, once.
       assert.equal(await subjectAfterFinish(desktop), wallet.address);
+    });
+
+    it('the phone’s signature is a login attempt of the audit trail: refused and accepted', async () => {
+      const desktop = await desktopShows(server);
+      const wallet = Wallet.createRandom();
+      const message = await messageFor(server.issuer, desktop.handle, wallet.address);
+      const logs = captureLogs();
+      try {
+        const refused = await postSignature(server.issuer, desktop.handle, message, await Wallet.createRandom().signMessage(message));
+        assert.equal(refused.body.error, 'invalid_signature');
+        assert.equal((await postSignature(server.issuer, desktop.handle, message, await wallet.signMessage(message))).status, 200);
+        const events = logs.find({ event: 'login', client_id: FIRST_PARTY.client_id, address: wallet.address });
+        assert.deepEqual(
+          events.map((line) => [line.outcome, line.wallet_type]),
+          [
+            ['invalid_signature', null],
+            ['success', 'eoa'],
+          ],
+        );
+        assert.equal(events[0]!.reference, refused.body.reference);
+      } finally {
+        logs.restore();
+      }
     });
 
     it('a proof recorded before the desktop connects is sent at once', async () => {

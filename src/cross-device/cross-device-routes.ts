@@ -10,7 +10,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { acceptBody } from '../interaction/body.js';
 import { interactionErrors } from '../interaction/error-responses.js';
-import type { CrossDeviceDeps } from './deps.js';
+import type { CrossDeviceDeps } from './cross-device-deps.js';
 import { events, finish, start } from './desktop-routes.js';
 import { limitCrossDevice } from './limit.js';
 import { phoneMessage, phonePage, phoneSign } from './phone-routes.js';
