@@ -12,6 +12,8 @@ import { ensOn } from './config/ens.js';
 import type { Settings } from './config/settings.js';
 import type { EnsProfiles } from './ens/ens-profiles.js';
 import { nonceKeyFrom } from './interaction/challenge.js';
+import { crossDeviceRoutes } from './cross-device/cross-device-routes.js';
+import { WaitingPages } from './cross-device/waiting-pages.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { log } from './log.js';
 import type { Metrics } from './metrics/registry.js';
@@ -92,19 +94,21 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
   });
   provider.use(health(store, config.chainIds, chains));
   provider.use(await staticAssets());
-  provider.use(
-    interactionRoutes({
-      provider,
-      store,
-      config,
-      nonceKey: nonceKeyFrom(cookieKeys[0]!),
-      logos: new ClientLogos(clients),
-      chains,
-      gateReader: chains,
-      rateLimiter,
-      ens,
-    }),
-  );
+  const interactionDeps = {
+    provider,
+    store,
+    config,
+    nonceKey: nonceKeyFrom(cookieKeys[0]!),
+    logos: new ClientLogos(clients),
+    chains,
+    gateReader: chains,
+    rateLimiter,
+    ens,
+  };
+  provider.use(interactionRoutes(interactionDeps));
+  // Cross-device sign-in (a phone wallet signs for this page; cross-device/): its pages wait on this instance.
+  const waiting = new WaitingPages(store, provider, config.crossDeviceMaxWaiting);
+  provider.use(crossDeviceRoutes({ ...interactionDeps, waiting }));
   provider.on('server_error', (_ctx, error) => log.error('oidc-provider server_error', { error: error.message }));
   // First of all middleware: every request gets its X-Request-Id, and every log line written for it its request_id.
   provider.middleware.unshift(requestId);

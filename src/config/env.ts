@@ -49,6 +49,8 @@ export interface Config {
   logFormat: LogFormat;
   subjectFormat: SubjectFormat;
   registration: RegistrationConfig;
+  /** Waiting desktop pages of cross-device sign-ins (open event streams) per client address, per instance. */
+  crossDeviceMaxWaiting: number;
   /** The abuse limits (RATE_LIMITS; REGISTRATION_RATE_LIMIT as the alias of `registration`); null where off. */
   rateLimits: RateLimits;
   /** The in-memory store's cap: at it, new interactions are refused with 503 (storage/memory-store.ts). */
@@ -66,6 +68,9 @@ export interface Config {
   /** ENS lookups for the `profile` scope (ENS, ENS_RPC_URL, ENS_REGISTRY, ENS_TIMEOUT, ENS_CACHE_TTL; config/ens.ts), or why they are off. */
   ens: EnsConfig | EnsOff;
 }
+
+/** A household or office behind one address rarely has more desktops waiting for a phone at once. */
+export const DEFAULT_CROSS_DEVICE_MAX_WAITING = 20;
 
 /** 100,000 entries, or 200 MB of text, whichever comes first (see storage/memory-store.ts). */
 export const DEFAULT_MEMORY_STORE_MAX_ENTRIES = 100_000;
@@ -164,6 +169,13 @@ export function readConfig(given: NodeJS.ProcessEnv = processEnv()): Config {
     subjectFormat: parseSubjectFormat(env.SUBJECT_FORMAT, problems),
     registration: parseRegistration(env, production, problems),
     rateLimits: parseRateLimits(env, problems),
+    crossDeviceMaxWaiting: parseInteger(
+      'CROSS_DEVICE_MAX_WAITING',
+      optional(env.CROSS_DEVICE_MAX_WAITING) ?? String(DEFAULT_CROSS_DEVICE_MAX_WAITING),
+      1,
+      1_000_000,
+      problems,
+    ),
     memoryStoreMaxEntries: parseInteger(
       'MEMORY_STORE_MAX_ENTRIES',
       optional(env.MEMORY_STORE_MAX_ENTRIES) ?? String(DEFAULT_MEMORY_STORE_MAX_ENTRIES),

@@ -33,10 +33,15 @@ Environment:
                    per client address: auth (/auth), token (/token), login (sign-in attempts),
                    session_end (/session/end), registration (/reg), device (/device/auth),
                    user_code (the user-code page /device); address: failed sign-ins
-                   per Ethereum address and client address. Windows: second, minute, hour, day
+                   per Ethereum address and client address; cross_device: cross-device sign-in
+                   requests (QR code, waiting page, the phone's /sign/<handle>). Windows: second,
+                   minute, hour, day
                    default auth=60/minute,token=600/minute,login=30/minute,
                            session_end=30/minute,registration=20/hour,device=30/minute,
-                           user_code=30/minute,address=10/minute
+                           user_code=30/minute,address=10/minute,cross_device=60/minute
+  CROSS_DEVICE_MAX_WAITING
+                   desktop pages waiting for a phone's signature      default 20
+                   (open event streams) per client address, per instance; one more gets 429
   CLIENTS_FILE     JSON array of client metadata                      default: the dev client (development)
   JWKS_FILE        private JWKS (must include an EC P-256 key)        default: generated (development)
                    make and rotate one with: npx siwe-idp keys generate|rotate

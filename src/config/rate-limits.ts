@@ -13,13 +13,16 @@
  *   device        device authorization requests (POST /device/auth, RFC 8628) per client address
  *   user_code     the user-code page (GET and POST /device): views and codes entered, per client address
  *   address       failed sign-ins per Ethereum address and client address
+ *   cross_device  cross-device sign-in requests per client address: showing a
+ *                 QR code, opening a waiting connection, and the phone's page,
+ *                 message and signature (/sign/<handle>; see cross-device/)
  *
  * The defaults are far above what a person does (see DEFAULT_RATE_LIMITS) and
  * far below what fills memory or burns CPU.
  */
 import { optional } from './values.js';
 
-export type LimitName = 'auth' | 'token' | 'login' | 'session_end' | 'registration' | 'device' | 'user_code' | 'address';
+export type LimitName = 'auth' | 'token' | 'login' | 'session_end' | 'registration' | 'device' | 'user_code' | 'address' | 'cross_device';
 export const LIMIT_NAMES: readonly LimitName[] = [
   'auth',
   'token',
@@ -29,6 +32,7 @@ export const LIMIT_NAMES: readonly LimitName[] = [
   'device',
   'user_code',
   'address',
+  'cross_device',
 ];
 
 export interface RateLimit {
@@ -56,7 +60,9 @@ export const MAX_COUNT = 1_000_000;
  * or two; every entry is a guess at a code, so this also bounds guessing
  * (RFC 8628 section 5.1: at 30 a minute, one address needs on average well over
  * a year to hit one of a thousand live codes among the 20^8 possible). `address`: ten failed signatures a minute for
- * one account from one address is a broken client or a script.
+ * one account from one address is a broken client or a script. `cross_device`:
+ * one phone sign-in takes about five requests (the QR code, the phone's page,
+ * its message, the signature, a waiting connection that reconnects each minute).
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<LimitName, RateLimit>> = {
   auth: { max: 60, windowSeconds: 60 },
@@ -67,10 +73,11 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<LimitName, RateLimit>> = {
   device: { max: 30, windowSeconds: 60 },
   user_code: { max: 30, windowSeconds: 60 },
   address: { max: 10, windowSeconds: 60 },
+  cross_device: { max: 60, windowSeconds: 60 },
 };
 
 export const DEFAULT_RATE_LIMITS_TEXT =
-  'auth=60/minute,token=600/minute,login=30/minute,session_end=30/minute,registration=20/hour,device=30/minute,user_code=30/minute,address=10/minute';
+  'auth=60/minute,token=600/minute,login=30/minute,session_end=30/minute,registration=20/hour,device=30/minute,user_code=30/minute,address=10/minute,cross_device=60/minute';
 
 const LIMIT = /^(\d{1,7})\s*\/\s*(second|minute|hour|day)s?$/i;
 

@@ -32,6 +32,32 @@ export const de: Catalogue = {
     noscript:
       'Diese Seite braucht JavaScript, um mit einer Wallet im Browser zu sprechen. Ohne JavaScript holen Sie die Nachricht für Ihre Adresse unter {url} (JSON) und signieren sie anderswo, siehe unten.',
   },
+  phone: {
+    usePhone: 'Eine Wallet auf dem Telefon verwenden',
+    summary: 'Eine Wallet auf dem Telefon verwenden',
+    intro:
+      'Scannen Sie diesen Code mit Ihrem Telefon: Mit dem Scanner von MetaMask, Rainbow, Coinbase Wallet oder Trust Wallet öffnet er sich in der Wallet. Signieren Sie dort, und diese Seite geht von selbst weiter.',
+    qrAlt: 'QR-Code des Links für Ihr Telefon',
+    codeLead: 'Ihr Telefon zeigt diese Zahl:',
+    codeHelp: 'Signieren Sie auf dem Telefon nur, wenn es dieselbe Zahl zeigt.',
+    linkLead: 'Oder öffnen Sie diesen Link auf Ihrem Telefon:',
+  },
+  sign: {
+    title: 'Am Computer anmelden',
+    heading: 'Am Computer bei {client} anmelden',
+    lead: 'Ein Computer hat einen QR-Code gezeigt, um sich mit der Wallet auf diesem Telefon anzumelden. Prüfen Sie die Angaben, bevor Sie signieren.',
+    application: 'Anwendung',
+    where: 'Anmeldung bei',
+    checkCode: 'Prüfen Sie, ob Ihr Computer diese Zahl zeigt:',
+    checkCodeHelp:
+      'Zeigt Ihr Computer nicht {code}, oder haben Sie gerade keine Anmeldung an einem Computer begonnen, schließen Sie diese Seite und signieren Sie nichts: Vielleicht versucht jemand anderes, sich als Sie anzumelden.',
+    noWallet: 'Dieser Browser hat keine Ethereum-Wallet.',
+    noWalletHelp:
+      'Öffnen Sie diese Seite in Ihrer Wallet-App, oder scannen Sie den Code auf Ihrem Computer mit dem Scanner Ihrer Wallet-App.',
+    openIn: 'In {wallet} öffnen',
+    done: 'Fertig — zurück zum Computer',
+    doneText: 'Ihre Signatur ist gespeichert. Ihr Computer schließt die Anmeldung von selbst ab; Sie können diese Seite schließen.',
+  },
   elsewhere: {
     summary: 'Anderswo signieren: Hardware-Wallet, Telefon, Kommandozeile',
     intro:
@@ -84,6 +110,11 @@ export const de: Catalogue = {
     messageReady: 'Die Nachricht ist bereit. Kopieren und signieren Sie sie und fügen Sie die Signatur unten ein.',
     copied: 'Die Nachricht ist kopiert.',
     copyFailed: 'Kopieren hat nicht funktioniert; die Nachricht ist markiert, kopieren Sie sie selbst.',
+    phonePreparing: 'Der Code für Ihr Telefon wird erstellt…',
+    phoneWaiting: 'Warten auf die Signatur Ihres Telefons…',
+    phoneSigned: 'Ihr Telefon hat signiert. Sie werden angemeldet…',
+    phoneExpired: 'Diese Anmeldung ist abgelaufen. Kehren Sie zur Anwendung zurück und beginnen Sie neu.',
+    phoneLost: 'Die Verbindung zum Server ist abgebrochen.',
   },
   consent: {
     title: 'Zugriff erlauben?',

@@ -34,6 +34,31 @@ export const en = {
     noscript:
       'This page needs JavaScript to talk to a wallet in your browser. Without it, get the message for your address from {url} (JSON) and sign it elsewhere, below.',
   },
+  phone: {
+    usePhone: 'Use a wallet on your phone',
+    summary: 'Use a wallet on your phone',
+    intro:
+      'Scan this code with your phone: with the scanner of MetaMask, Rainbow, Coinbase Wallet or Trust Wallet it opens in the wallet. Sign there, and this page goes on by itself.',
+    qrAlt: 'QR code of the link for your phone',
+    codeLead: 'Your phone will show this number:',
+    codeHelp: 'Sign on your phone only if it shows the same number.',
+    linkLead: 'Or open this link on your phone:',
+  },
+  sign: {
+    title: 'Sign in on your computer',
+    heading: 'Sign in to {client} on your computer',
+    lead: 'A computer showed a QR code to sign in with the wallet on this phone. Check the details before you sign.',
+    application: 'Application',
+    where: 'Signing in at',
+    checkCode: 'Check that your computer shows this number:',
+    checkCodeHelp:
+      'If your computer does not show {code}, or you did not start a sign-in on a computer just now, close this page and sign nothing: someone else may be trying to sign in as you.',
+    noWallet: 'This browser has no Ethereum wallet.',
+    noWalletHelp: 'Open this page in your wallet app, or scan the code on your computer with the scanner of your wallet app.',
+    openIn: 'Open in {wallet}',
+    done: 'Done — return to your computer',
+    doneText: 'Your signature is recorded. Your computer finishes the sign-in by itself; you can close this page.',
+  },
   elsewhere: {
     summary: 'Sign elsewhere: hardware wallet, phone, command line',
     intro:
@@ -85,6 +110,11 @@ export const en = {
     messageReady: 'The message is ready. Copy it, sign it, then paste the signature below.',
     copied: 'The message is copied.',
     copyFailed: 'Copying did not work; the message is selected, copy it yourself.',
+    phonePreparing: 'Making the code for your phone…',
+    phoneWaiting: 'Waiting for your phone to sign…',
+    phoneSigned: 'Your phone has signed. Signing you in…',
+    phoneExpired: 'This sign-in has expired. Return to the application and start again.',
+    phoneLost: 'The connection to the server was lost.',
   },
   consent: {
     title: 'Allow access?',

@@ -1,5 +1,6 @@
 /**
- * The audit trail of sign-ins: every POST /interaction/:uid/login writes one
+ * The audit trail of sign-ins: every POST /interaction/:uid/login (and every
+ * phone's signature of a cross-device sign-in, POST /sign/:handle) writes one
  * `login` event, an info line, once its outcome is known: login.ts writes the
  * success, error-responses.ts every refusal (whatever refused it: the body,
  * the interaction, a SIWE rule, an outage). The fields, each present (null
@@ -47,9 +48,9 @@ export interface LoginEvent {
   request_id: string | null;
 }
 
-const LOGIN_PATH = /^\/interaction\/[^/]+\/login$/;
+const LOGIN_PATH = /^\/interaction\/[^/]+\/login$|^\/sign\/[^/]+$/;
 
-/** Whether `ctx` is a login attempt: POST /interaction/:uid/login. */
+/** Whether `ctx` is a login attempt: POST /interaction/:uid/login, or a phone's POST /sign/:handle. */
 export function isLoginAttempt(ctx: Context): boolean {
   return ctx.method === 'POST' && LOGIN_PATH.test(ctx.path);
 }

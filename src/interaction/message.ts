@@ -24,7 +24,7 @@ export function readAddress(raw: unknown): string {
   return toChecksumAddress(raw);
 }
 
-function readChainId(raw: unknown, allowed: readonly number[]): number {
+export function readChainId(raw: unknown, allowed: readonly number[]): number {
   const chainId = typeof raw === 'string' && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!allowed.includes(chainId)) {
     throw new SiweError('chain_not_allowed', `chainId must be one of: ${allowed.join(', ')}`);

@@ -44,6 +44,8 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     members: (key) => timed('members', () => store.members(key)),
     removeFromSet: (key, member) => timed('remove_from_set', () => store.removeFromSet(key, member)),
     increment: (key, ttlMs) => timed('increment', () => store.increment(key, ttlMs)),
+    publish: (channel, message) => timed('publish', () => store.publish(channel, message)),
+    subscribe: (channel, listener, onResume) => store.subscribe(channel, listener, onResume),
     ping: () => timed('ping', () => store.ping()),
     close: () => store.close(),
   };

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Keyv } from 'keyv';
 
 import { DEFAULT_MEMORY_STORE_MAX_ENTRIES } from '../config/env.js';
@@ -42,6 +43,8 @@ export class MemoryStore implements Store {
   readonly kind = 'memory';
   readonly #map: SweepingMap;
   readonly #keyv: Keyv;
+  /** Signals (publish/subscribe): this process is every instance there is. */
+  readonly #signals = new EventEmitter().setMaxListeners(0);
   #maxEntries: number;
   #lastFullSweep = 0;
 
@@ -180,11 +183,23 @@ export class MemoryStore implements Store {
     this.#map.set(key, { value, expires: ttlMs === undefined ? undefined : Date.now() + ttlMs }, ttlMs);
   }
 
+  async publish(channel: string, message: string): Promise<void> {
+    this.#signals.emit(channel, message);
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    this.#signals.on(channel, listener);
+    return async () => {
+      this.#signals.off(channel, listener);
+    };
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     this.#map.close();
     this.#map.clear();
+    this.#signals.removeAllListeners();
   }
 }
 

@@ -3,7 +3,7 @@ import { Keyv } from 'keyv';
 
 import { KeyvRecords } from './keyv-records.js';
 import { deserialize, serialize } from './keyv-serialization.js';
-import { openRedis, type RedisCommands, type RedisConnection, type RedisTopology } from './redis-topology.js';
+import { openRedis, type RedisCommands, type RedisConnection, type RedisSingleClient, type RedisTopology } from './redis-topology.js';
 import { ReplicatedWrites } from './replicated-writes.js';
 import type { Store } from './store.js';
 import { StoreUnavailableError } from './store-error.js';
@@ -62,6 +62,20 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
 
 type Unavailable = (operation: string, error: unknown) => StoreUnavailableError;
 
+type Listener = (message: string) => void;
+
+/** What SUBSCRIBE needs of a client: a single server's dedicated connection, or a Sentinel or Cluster client. */
+interface PubSubClient {
+  subscribe(channel: string, listener: Listener): Promise<unknown>;
+  unsubscribe(channel: string, listener: Listener): Promise<unknown>;
+}
+
+/** The store's subscriber, opened on the first subscribe(). */
+interface Subscriber {
+  client: PubSubClient;
+  close(): Promise<void>;
+}
+
 /**
  * What rate-limiter-flexible's RateLimiterRedis needs to count in this
  * store's Redis (web/rate-limiter.ts): nothing else should use it.
@@ -113,6 +127,8 @@ export class RedisStore implements Store {
   readonly #timeoutMs: number;
   readonly #unavailable: Unavailable;
   readonly #replicated: ReplicatedWrites | undefined;
+  #subscriber: Promise<Subscriber> | undefined;
+  readonly #onResume = new Set<() => void>();
 
   constructor(
     connection: RedisConnection,
@@ -241,13 +257,84 @@ export class RedisStore implements Store {
     });
   }
 
+  /** PUBLISH on `<namespace>::<channel>`: every subscriber of any instance on this Redis gets it (a cluster relays it to every node). */
+  async publish(channel: string, message: string): Promise<void> {
+    const client = this.#connection.client as unknown as { publish(channel: string, message: string): Promise<number> };
+    await this.#guard('publish', () => client.publish(this.#records.redisKey(channel), message));
+  }
+
+  async subscribe(channel: string, listener: Listener, onResume?: () => void): Promise<() => Promise<void>> {
+    const name = this.#records.redisKey(channel);
+    const subscriber = await this.#guard('subscribe', async () => {
+      this.#subscriber ??= this.#openSubscriber();
+      const opened = await this.#subscriber.catch((error: unknown) => {
+        this.#subscriber = undefined;
+        throw error;
+      });
+      await opened.client.subscribe(name, listener);
+      return opened;
+    });
+    if (onResume) this.#onResume.add(onResume);
+    return async () => {
+      if (onResume) this.#onResume.delete(onResume);
+      await subscriber.client.unsubscribe(name, listener).catch(() => undefined);
+    };
+  }
+
+  /**
+   * One server: a duplicate of the store's client (same options: no offline
+   * queue, the same reconnect delays), which re-subscribes by itself after a
+   * reconnect; each reconnect after the first calls the onResume callbacks.
+   * Sentinel and Cluster clients keep a pub/sub connection of their own.
+   */
+  async #openSubscriber(): Promise<Subscriber> {
+    if (this.#connection.topology !== 'single') {
+      const client = this.#connection.client as unknown as PubSubClient;
+      return { client, close: async () => undefined };
+    }
+    const duplicate = (this.#connection.client as RedisSingleClient).duplicate();
+    let connected = false;
+    // node-redis reconnects by itself; an error event without a listener would crash the process.
+    duplicate.on('error', () => undefined);
+    duplicate.on('ready', () => {
+      if (connected) for (const resume of this.#onResume) resume();
+      connected = true;
+    });
+    try {
+      await duplicate.connect();
+    } catch (error) {
+      duplicate.destroy();
+      throw error;
+    }
+    return {
+      client: duplicate as unknown as PubSubClient,
+      close: async () => {
+        if (!duplicate.isOpen) return;
+        if (duplicate.isReady) await duplicate.close();
+        else duplicate.destroy();
+      },
+    };
+  }
+
   async ping(): Promise<void> {
     await this.#guard('ping', () => this.#connection.ping());
   }
 
   /** Graceful QUIT when connected; while Redis is unreachable, drop the sockets at once. */
   async close(): Promise<void> {
-    await this.#guard('close', () => Promise.all([this.#connection.close(), this.#replicated?.close()]), false);
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    this.#onResume.clear();
+    await this.#guard(
+      'close',
+      () =>
+        Promise.all([
+          subscriber?.then((opened) => opened.close()).catch(() => undefined),
+          this.#connection.close(),
+          this.#replicated?.close(),
+        ]),
+      false,
+    );
   }
 
   /**

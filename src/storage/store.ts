@@ -46,6 +46,21 @@ export interface Store {
    * `maxmemory` bounds it (with `noeviction`, a write beyond it fails as an outage).
    */
   readonly full?: boolean;
+  /**
+   * A signal to every instance sharing this store: each listener of `channel`,
+   * on any instance, gets `message` (Redis PUBLISH; in memory, this process's
+   * listeners). At most once and never stored: a listener not subscribed at
+   * that moment misses it, so a signal only says "look again", never carries
+   * the state itself (cross-device/waiting-pages.ts).
+   */
+  publish(channel: string, message: string): Promise<void>;
+  /**
+   * Listens to `channel` until the returned function is called. On Redis, one
+   * subscriber connection per store carries every channel (SUBSCRIBE on its
+   * own connection; Sentinel and Cluster clients keep their own). `onResume`
+   * runs when a lost subscription is back: signals sent meanwhile were missed.
+   */
+  subscribe(channel: string, listener: (message: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -241,6 +241,7 @@ const REFUSALS: Record<LimitName, string> = {
   device: 'too many device sign-in requests from this address',
   user_code: 'too many codes entered from your network',
   address: 'too many failed sign-ins for this account from your network',
+  cross_device: 'too many cross-device sign-in requests from your network',
 };
 
 function windowText(seconds: number): string {

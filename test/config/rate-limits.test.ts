@@ -18,7 +18,7 @@ describe('RATE_LIMITS', () => {
   it('reads <name>=<count>/<window>; a name left out keeps its default', () => {
     const read = limits({
       RATE_LIMITS:
-        ' auth=5/second, token=7/Minute ,login=1/hours,session_end=3/day,registration=2/hour,device=6/minute,user_code=8/hour,address=4/minute,',
+        ' auth=5/second, token=7/Minute ,login=1/hours,session_end=3/day,registration=2/hour,device=6/minute,user_code=8/hour,address=4/minute,cross_device=8/minute,',
     });
     assert.deepEqual(read, {
       auth: { max: 5, windowSeconds: 1 },
@@ -29,6 +29,7 @@ describe('RATE_LIMITS', () => {
       device: { max: 6, windowSeconds: 60 },
       user_code: { max: 8, windowSeconds: 3600 },
       address: { max: 4, windowSeconds: 60 },
+      cross_device: { max: 8, windowSeconds: 60 },
     });
     assert.deepEqual(limits({ RATE_LIMITS: 'token=1000/minute' }), { ...DEFAULT_RATE_LIMITS, token: { max: 1000, windowSeconds: 60 } });
   });
@@ -102,6 +103,20 @@ describe('MEMORY_STORE_MAX_ENTRIES', () => {
   });
 });
 
+describe('CROSS_DEVICE_MAX_WAITING', () => {
+  it('defaults to 20 and takes a whole number from 1', () => {
+    assert.equal(readConfig({}).crossDeviceMaxWaiting, 20);
+    assert.equal(readConfig({ CROSS_DEVICE_MAX_WAITING: '2000' }).crossDeviceMaxWaiting, 2000);
+    for (const bad of ['0', '1e3', 'many', '-1', '1000001']) {
+      assert.match(
+        problemsOf({ CROSS_DEVICE_MAX_WAITING: bad }).join('\n'),
+        /CROSS_DEVICE_MAX_WAITING must be a whole number from 1 to 1000000/,
+        bad,
+      );
+    }
+  });
+});
+
 describe('the start command', function () {
   this.timeout(20_000);
 
@@ -111,7 +126,7 @@ describe('the start command', function () {
     // The message as written, or inside a JSON log line (LOG_FORMAT=json).
     assert.match(refused.stderr, /RATE_LIMITS: \\?"auth=lots\\?" must be/);
     const { stdout } = await startMain({}, '--help');
-    for (const name of ['RATE_LIMITS', 'MEMORY_STORE_MAX_ENTRIES', 'REGISTRATION_RATE_LIMIT']) {
+    for (const name of ['RATE_LIMITS', 'MEMORY_STORE_MAX_ENTRIES', 'REGISTRATION_RATE_LIMIT', 'CROSS_DEVICE_MAX_WAITING']) {
       assert.match(stdout, new RegExp(`^  ${name}\\b`, 'm'), name);
     }
   });

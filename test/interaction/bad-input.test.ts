@@ -61,6 +61,9 @@ const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/interaction/:uid/login', step: 'login', stepOnly: true, fields: ['message', 'signature'], siwe: true },
   { method: 'POST', path: '/interaction/:uid/confirm', step: 'consent', stepOnly: true, fields: [] },
   { method: 'POST', path: '/interaction/:uid/abort', step: 'login', fields: [] },
+  { method: 'POST', path: '/interaction/:uid/cross-device', step: 'login', stepOnly: true, fields: [] },
+  { method: 'GET', path: '/interaction/:uid/cross-device/events', step: 'login', stepOnly: true },
+  { method: 'POST', path: '/interaction/:uid/cross-device/finish', step: 'login', stepOnly: true, fields: [] },
 ];
 
 interface Live {

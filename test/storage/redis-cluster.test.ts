@@ -118,6 +118,7 @@ const RATE_LIMITS = 'auth=10000/minute,token=10000/minute,login=10000/minute,ses
       device: null,
       user_code: null,
       address: null,
+      cross_device: null,
     });
     for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']) {
       const verdicts = [await limiter.hit('auth', address), await limiter.hit('auth', address), await limiter.hit('auth', address)];
