@@ -107,7 +107,9 @@ interface PendingLines {
  * appends to it and any copy's flushLogs() writes it all, in order.
  */
 const PENDING = Symbol.for('siwe-idp.log.pending');
-const pending: PendingLines = ((globalThis as { [PENDING]?: PendingLines })[PENDING] ??= { text: '', timer: undefined });
+const shared = globalThis as { [PENDING]?: PendingLines };
+shared[PENDING] ??= { text: '', timer: undefined };
+const pending: PendingLines = shared[PENDING];
 /** Written at once past this many characters; otherwise within FLUSH_DELAY_MS. */
 const FLUSH_CHARS = 16_384;
 const FLUSH_DELAY_MS = 50;

@@ -17,7 +17,7 @@
 import type { Context } from 'koa';
 import { brandingFor } from '../interaction/branding.js';
 import { CHAIN_NAMES } from '../interaction/chain-names.js';
-import { auditLogin, claimsOf, noteLoginAttempt } from '../interaction/audit.js';
+import { auditLogin, noteClaims, noteLoginAttempt } from '../interaction/audit.js';
 import { fieldsOf } from '../interaction/body.js';
 import { challengeFor } from '../interaction/challenge.js';
 import type { Loaded } from '../interaction/load.js';
@@ -97,7 +97,7 @@ export function phoneSign(deps: CrossDeviceDeps) {
   const { store } = deps;
   return async (ctx: Context): Promise<void> => {
     const attempt = readAttempt(fieldsOf(ctx));
-    noteLoginAttempt(ctx, claimsOf(attempt.message));
+    const parsed = noteClaims(ctx, attempt.message);
     const loaded = await loadByHandle(ctx, deps);
     noteLoginAttempt(ctx, { client_id: loaded.client.clientId });
     const { uid, exp } = loaded.interaction;
@@ -107,7 +107,7 @@ export function phoneSign(deps: CrossDeviceDeps) {
       ctx,
       deps,
       loaded,
-      attempt,
+      { ...attempt, parsed },
       async (_nonce, useChallenge) => (await useHandle(store, loaded.handle, uid)) && useChallenge(),
     );
     if (signIn.deniedBy.length > 0) {

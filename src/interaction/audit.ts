@@ -25,7 +25,8 @@
  */
 import type { Context } from 'koa';
 import { log } from '../log.js';
-import { parseSiweMessage } from '../siwe/eip4361.js';
+import { parseSiweMessage, type SiweMessage } from '../siwe/eip4361.js';
+import type { SiweAttempt } from '../siwe/checks/pipeline.js';
 import type { WalletType } from '../siwe/checks/pipeline.js';
 import { requestIdOf } from '../web/request-id.js';
 
@@ -64,14 +65,19 @@ export function noteLoginAttempt(ctx: Context, fields: LoginAttempt): void {
   ctx.state.loginAttempt = { ...attemptOf(ctx), ...fields };
 }
 
-/** The address and chain id a message claims, when it parses (nothing otherwise). */
-export function claimsOf(messageText: string): LoginAttempt {
+/**
+ * Notes the address and chain id a message claims, when it parses (nothing
+ * otherwise), and gives the parse to the sign-in checks (they parse no more).
+ */
+export function noteClaims(ctx: Context, messageText: string): SiweAttempt['parsed'] {
+  let message: SiweMessage;
   try {
-    const message = parseSiweMessage(messageText);
-    return { address: message.address, chain_id: message.chainId };
+    message = parseSiweMessage(messageText);
   } catch {
-    return {};
+    return undefined;
   }
+  noteLoginAttempt(ctx, { address: message.address, chain_id: message.chainId });
+  return { text: messageText, message };
 }
 
 /** Writes the attempt's `login` event; returns it. */

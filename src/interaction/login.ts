@@ -7,7 +7,7 @@
 import type { Context } from 'koa';
 import { refuseLogin } from '../gates/login-gates.js';
 import { referenceId } from '../oidc/pages.js';
-import { auditLogin, claimsOf, noteLoginAttempt } from './audit.js';
+import { auditLogin, noteClaims, noteLoginAttempt } from './audit.js';
 import { fieldsOf } from './body.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction } from './load.js';
@@ -19,10 +19,10 @@ export function login(deps: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
     const attempt = readAttempt(fieldsOf(ctx));
     // For the audit event (audit.ts), which error-responses.ts writes if the attempt is refused.
-    noteLoginAttempt(ctx, claimsOf(attempt.message));
+    const parsed = noteClaims(ctx, attempt.message);
     const loaded = await loadInteraction(ctx, provider, 'login');
     noteLoginAttempt(ctx, { client_id: loaded.client.clientId });
-    const signIn = await verifySignIn(ctx, deps, loaded, attempt);
+    const signIn = await verifySignIn(ctx, deps, loaded, { ...attempt, parsed });
     if (signIn.deniedBy.length > 0) await refuseLogin(ctx, provider, signIn.deniedBy);
     const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { login: signIn.login }, { mergeWithLastSubmission: false });
     respondRedirect(ctx, redirectTo);

@@ -14,7 +14,7 @@ import { type TokenGate, tokenGatesOf } from '../gates/token-gates.js';
 import { PROFILE_SCOPE, SIWE_SCOPE } from '../oidc/claims.js';
 import type { LoginResult } from '../oidc/sign-in-record.js';
 import { accountIdFor } from '../oidc/subject.js';
-import { SIWE_CHECKS, type SiweExpectation, verifySiwe } from '../siwe/checks/pipeline.js';
+import { SIWE_CHECKS, type SiweAttempt, type SiweExpectation, verifySiwe } from '../siwe/checks/pipeline.js';
 import type { WalletType } from '../siwe/checks/pipeline.js';
 import { Problem } from '../web/problem.js';
 import type { Fields } from './body.js';
@@ -25,10 +25,7 @@ import { boundResourceOf, type Loaded } from './load.js';
 
 const MAX_FIELD = 8192;
 
-export interface SignInAttempt {
-  message: string;
-  signature: string;
-}
+export type SignInAttempt = SiweAttempt;
 
 /** The attempt in the body acceptBody read (strings or absent). */
 export function readAttempt({ message, signature }: Fields): SignInAttempt {

@@ -71,6 +71,9 @@ export class Metrics {
   readonly rpcCalls: Counter<'chain_id' | 'method' | 'result'>;
   readonly rpcDuration: Histogram<'chain_id' | 'method'>;
   readonly rateLimited: Counter<'limit'>;
+  /** Label children by their values, made once: a store call costs no label hashing (a sign-in makes about twenty). */
+  readonly #series = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'operation'> }>();
+  readonly #httpSeries = new Map<string, Histogram.Internal<'route' | 'method' | 'status_class'>>();
 
   constructor() {
     const registers = [this.registry];
@@ -162,8 +165,25 @@ export class Metrics {
 
   /** One store call. */
   storeCall(operation: string, result: OperationResult, seconds: number): void {
-    this.storeOperations.labels(operation, result).inc();
-    this.storeDuration.labels(operation).observe(seconds);
+    const key = `${operation} ${result}`;
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = { count: this.storeOperations.labels(operation, result), time: this.storeDuration.labels(operation) };
+      this.#series.set(key, series);
+    }
+    series.count.inc();
+    series.time.observe(seconds);
+  }
+
+  /** One answered request (`route` a name, never a path: the label sets are few). */
+  httpRequest(route: string, method: string, statusClass: string, seconds: number): void {
+    const key = `${route} ${method} ${statusClass}`;
+    let series = this.#httpSeries.get(key);
+    if (series === undefined) {
+      series = this.httpDuration.labels(route, method, statusClass);
+      this.#httpSeries.set(key, series);
+    }
+    series.observe(seconds);
   }
 
   /** One JSON-RPC call. */

@@ -10,7 +10,9 @@
  *     for a request refused before the provider routed it (a 429 of the abuse
  *     limits), the route its router would have chosen (oidc/route-matcher.ts);
  *   - ours: the sign-in routes `page` (GET /interaction/:uid), `message`, `logo`,
- *     `login`, `confirm`, `abort` (matched as @koa/router matches them); `healthz`,
+ *     `ens`, `login`, `confirm`, `abort`, the cross-device ones (`cross_device`,
+ *     `cross_device_events`, `cross_device_finish`, and the phone's `sign_page`,
+ *     `sign_message`, `sign`), matched as @koa/router matches them; `healthz`,
  *     `readyz`; `static` (/static/...);
  *   - `other` for anything else (unknown paths, 404s).
  */
@@ -21,7 +23,7 @@ import { providerRoutes } from '../oidc/route-matcher.js';
 import { secondsSince } from './elapsed.js';
 import type { Metrics } from './registry.js';
 
-/** Our sign-in routes (interaction/routes.ts) and the name each is counted under. */
+/** Our sign-in routes (interaction/routes.ts, cross-device/cross-device-routes.ts) and the name each is counted under. */
 const INTERACTION_ROUTES: ReadonlyArray<readonly [name: string, method: 'get' | 'post', path: string]> = [
   ['page', 'get', '/interaction/:uid'],
   ['message', 'get', '/interaction/:uid/message'],
@@ -29,9 +31,16 @@ const INTERACTION_ROUTES: ReadonlyArray<readonly [name: string, method: 'get' | 
   ['login', 'post', '/interaction/:uid/login'],
   ['confirm', 'post', '/interaction/:uid/confirm'],
   ['abort', 'post', '/interaction/:uid/abort'],
+  ['ens', 'get', '/interaction/:uid/ens'],
+  ['cross_device', 'post', '/interaction/:uid/cross-device'],
+  ['cross_device_events', 'get', '/interaction/:uid/cross-device/events'],
+  ['cross_device_finish', 'post', '/interaction/:uid/cross-device/finish'],
+  ['sign_page', 'get', '/sign/:handle'],
+  ['sign_message', 'get', '/sign/:handle/message'],
+  ['sign', 'post', '/sign/:handle'],
 ];
 
-const INTERACTION_PREFIX = /^\/interaction\//i;
+const INTERACTION_PREFIX = /^\/(interaction|sign)\//i;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
 
 /** The route namer for `provider`'s routes and ours. */
@@ -64,7 +73,6 @@ function statusClass(status: number): string {
 /** The middleware; first of all, so that the whole answer is timed. */
 export function requestDuration(provider: Provider, metrics: Metrics) {
   const routeOf = routeNamer(provider);
-  const histogram = metrics.httpDuration;
   return async function timeRequest(ctx: Context, next: Next): Promise<void> {
     const start = performance.now();
     let status: number | undefined;
@@ -78,10 +86,7 @@ export function requestDuration(provider: Provider, metrics: Metrics) {
       status = typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
       throw error;
     } finally {
-      histogram.observe(
-        { route: routeOf(ctx), method: METHODS.has(ctx.method) ? ctx.method : 'other', status_class: statusClass(status ?? 500) },
-        secondsSince(start),
-      );
+      metrics.httpRequest(routeOf(ctx), METHODS.has(ctx.method) ? ctx.method : 'other', statusClass(status ?? 500), secondsSince(start));
     }
   };
 }

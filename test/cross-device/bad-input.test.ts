@@ -47,7 +47,7 @@ const HANDLES: [string, string][] = [
   ['a dot-dot handle', '..'],
 ];
 
-async function corpus(server: TestServer, live: { handle: string; otherMessage: string; wallet: AnyWallet }): Promise<Case[]> {
+async function corpus(_server: TestServer, live: { handle: string; otherMessage: string; wallet: AnyWallet }): Promise<Case[]> {
   const cases: Case[] = [];
   const { handle } = live;
   for (const [name, bad] of HANDLES) {

@@ -47,6 +47,12 @@ export interface SiweExpectation {
 export interface SiweAttempt {
   message: string;
   signature: string;
+  /**
+   * The message already parsed by the caller, with the text it parsed (the
+   * audit parses it before the interaction is loaded): parse-message uses it
+   * when that text is this attempt's message, rather than parsing again.
+   */
+  parsed?: { text: string; message: SiweMessage };
 }
 
 export interface SiweContext {
