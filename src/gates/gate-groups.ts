@@ -48,7 +48,7 @@ export class GroupStore {
     return async (ctx: Context, next: Next): Promise<void> => {
       await next();
       const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
-      if (oidc?.route !== 'resume') return;
+      if (oidc?.route !== 'resume' && oidc?.route !== 'device_resume') return;
       const groups = (completedLogin(ctx) as GatedLogin | undefined)?.groups;
       const session = oidc.session;
       if (!Array.isArray(groups) || !session?.uid || !oidc.client) return;

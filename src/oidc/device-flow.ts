@@ -81,7 +81,8 @@ export const LINKED_USER_CODE = 'linkedUserCode';
  * to be one, or given twice, is dropped.
  */
 export function userCodeFromLink(routes: RouteMatcher) {
-  return async (ctx: Context, next: Next): Promise<void> => {
+  // Not async: the request goes on at once, changed or not.
+  return (ctx: Context, next: Next): Promise<void> => {
     if (
       (ctx.method === 'GET' || ctx.method === 'HEAD') &&
       ctx.querystring.includes('user_code') &&
@@ -95,6 +96,6 @@ export function userCodeFromLink(routes: RouteMatcher) {
         if (codes.length === 1 && codes[0]!.length <= MAX_USER_CODE_INPUT) ctx.state[LINKED_USER_CODE] = codes[0];
       }
     }
-    await next();
+    return next();
   };
 }

@@ -178,6 +178,11 @@ export function providerConfiguration(options: ProviderOptions): Configuration {
   };
 }
 
+/** The routes that complete a sign-in: the resume of an authorization request, or of a device request. */
+const SIGN_IN_ROUTES = ['resume', 'device_resume'];
+/** The routes whose success is oidc-provider's `authorization.success`. */
+const AUTHORIZATION_ROUTES = ['authorization', 'resume', 'device_resume'];
+
 export async function createProvider(options: ProviderOptions): Promise<Provider> {
   const { store, config } = options;
   const configuration = providerConfiguration(options);
@@ -193,10 +198,13 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   }
   provider.use(userCodeFromLink(routes));
   if (store) {
-    provider.use(recordSignIn(store, config.lifetimes.sessionMaxAge));
-    provider.use(new GroupStore(store, config.lifetimes.sessionMaxAge).recordAtSignIn());
+    // After a sign-in completes (the resume of an authorization or of a device request); other requests pass straight on.
+    provider.use(routes.only(SIGN_IN_ROUTES, recordSignIn(store, config.lifetimes.sessionMaxAge)));
+    provider.use(routes.only(SIGN_IN_ROUTES, new GroupStore(store, config.lifetimes.sessionMaxAge).recordAtSignIn()));
     const staticIds = new Set(options.clients.map((client) => String(client.client_id)));
-    provider.use(extendRegisteredClientsOnSignIn(provider, store, config.registration.clientTtl, staticIds));
+    provider.use(
+      routes.only(AUTHORIZATION_ROUTES, extendRegisteredClientsOnSignIn(provider, store, config.registration.clientTtl, staticIds)),
+    );
   }
   provider.on('backchannel.error', (_ctx, error, client) => {
     const blocked = isSpecialUseRefusal(error);

@@ -17,6 +17,7 @@
  * its path, as for the router). test/oidc/route-matcher.test.ts checks
  * this against the running provider.
  */
+import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 
 export interface RouteSpec {
@@ -67,6 +68,8 @@ interface Dynamic {
 export class RouteMatcher {
   readonly #static = new Map<string, Map<string, string>>();
   readonly #dynamic: Dynamic[] = [];
+  /** Each request's route, found once (the limits, the sign-in hooks and the device link all ask). */
+  readonly #known = new WeakMap<object, { method: string; path: string; name: string | undefined }>();
 
   constructor(routes: readonly RouteSpec[]) {
     for (const route of routes) {
@@ -93,9 +96,22 @@ export class RouteMatcher {
     return undefined;
   }
 
-  /** The name of the route a Koa request goes to, if any. */
+  /** The name of the route a Koa request goes to, if any (worked out once per request). */
   routeOf(ctx: { method: string; path: string }): string | undefined {
-    return this.match(ctx.method, ctx.path)?.name;
+    const known = this.#known.get(ctx);
+    if (known !== undefined && known.method === ctx.method && known.path === ctx.path) return known.name;
+    const name = this.match(ctx.method, ctx.path)?.name;
+    this.#known.set(ctx, { method: ctx.method, path: ctx.path, name });
+    return name;
+  }
+
+  /**
+   * `middleware` for the requests the router sends to one of `names`; every
+   * other request goes straight on, without another await on its way.
+   */
+  only(names: readonly string[], middleware: Middleware): Middleware {
+    const wanted = new Set(names);
+    return (ctx, next) => (wanted.has(this.routeOf(ctx) ?? '') ? middleware(ctx, next) : next());
   }
 
   #lookup(method: string, path: string): RouteMatch | undefined {

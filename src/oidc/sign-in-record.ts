@@ -51,7 +51,7 @@ export function recordSignIn(store: Store, lifetime: number) {
   return async (ctx: Context, next: Next): Promise<void> => {
     await next();
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
-    if (oidc?.route !== 'resume') return;
+    if (oidc?.route !== 'resume' && oidc?.route !== 'device_resume') return;
     const login = completedLogin(ctx);
     const session = oidc.session;
     if (typeof login?.chainId !== 'number' || !session?.uid || session.accountId !== login.accountId) return;
