@@ -46,7 +46,8 @@ Environment:
   JWKS_FILE        private JWKS (must include an EC P-256 key)        default: generated (development)
                    make and rotate one with: npx siwe-idp keys generate|rotate
   COOKIE_KEYS      comma-separated cookie signing secrets             default: generated (development)
-  COOKIE_KEYS_FILE, REDIS_URL_FILE, RPC_URLS_FILE, ENS_RPC_URL_FILE, REGISTRATION_INITIAL_ACCESS_TOKEN_FILE
+  COOKIE_KEYS_FILE, REDIS_URL_FILE, REDIS_PASSWORD_FILE, REDIS_SENTINEL_PASSWORD_FILE,
+  REDIS_CLUSTER_NODES_FILE, RPC_URLS_FILE, ENS_RPC_URL_FILE, REGISTRATION_INITIAL_ACCESS_TOKEN_FILE
                    read that secret from a file instead (Docker secrets: /run/secrets/…);
                    its trailing line break is trimmed; setting both NAME and NAME_FILE is refused
   CHAIN_IDS        EIP-155 chain ids a SIWE message may name          default 1

@@ -17,7 +17,16 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { optional } from './values.js';
 
 /** The settings that hold secrets, each also read from `<NAME>_FILE`. */
-export const SECRET_SETTINGS = ['COOKIE_KEYS', 'REGISTRATION_INITIAL_ACCESS_TOKEN', 'REDIS_URL', 'RPC_URLS', 'ENS_RPC_URL'] as const;
+export const SECRET_SETTINGS = [
+  'COOKIE_KEYS',
+  'REGISTRATION_INITIAL_ACCESS_TOKEN',
+  'REDIS_URL',
+  'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
+  'REDIS_CLUSTER_NODES',
+  'RPC_URLS',
+  'ENS_RPC_URL',
+] as const;
 
 export const MAX_SECRET_FILE_BYTES = 64 * 1024;
 

@@ -33,10 +33,32 @@ describe('secret settings from files (<NAME>_FILE)', () => {
     assert.deepEqual([...SECRET_SETTINGS].sort(), [
       'COOKIE_KEYS',
       'ENS_RPC_URL',
+      'REDIS_CLUSTER_NODES',
+      'REDIS_PASSWORD',
+      'REDIS_SENTINEL_PASSWORD',
       'REDIS_URL',
       'REGISTRATION_INITIAL_ACCESS_TOKEN',
       'RPC_URLS',
     ]);
+  });
+
+  it("reads Redis Sentinel passwords and a cluster's node URLs from files", async () => {
+    const sentinel = readConfig({
+      NODE_ENV: 'development',
+      REDIS_SENTINELS: '10.0.0.11:26379,10.0.0.12:26379',
+      REDIS_SENTINEL_NAME: 'siwe',
+      REDIS_PASSWORD_FILE: await secretFile('master-secret\n'),
+      REDIS_SENTINEL_PASSWORD_FILE: await secretFile('sentinel-secret\n'),
+    });
+    const topology = sentinel.redis?.topology;
+    assert.ok(topology?.kind === 'sentinel');
+    assert.equal(topology.password, 'master-secret');
+    assert.equal(topology.sentinelPassword, 'sentinel-secret');
+    const cluster = readConfig({
+      NODE_ENV: 'development',
+      REDIS_CLUSTER_NODES_FILE: await secretFile('redis://:c%40ss@10.0.0.21:6379,redis://:c%40ss@10.0.0.22:6379\n'),
+    });
+    assert.equal(cluster.redis?.topology.kind, 'cluster');
   });
 
   it('reads each secret setting from its file, the trailing line break trimmed, as if it had been set', async () => {
