@@ -16,10 +16,18 @@ import type { BenchWallet } from './wallets.js';
 const BASIC = `Basic ${Buffer.from(`${BENCH_CLIENT.client_id}:${BENCH_CLIENT.client_secret}`).toString('base64')}`;
 const JSON_HEADERS = { accept: 'application/json' };
 
-function expect(step: string, reply: Reply, status: number[]): void {
-  if (!status.includes(reply.status)) {
-    throw new Error(`${step}: HTTP ${reply.status} ${reply.location ?? ''} ${reply.body.slice(0, 200)}`);
+/** A step answered with an unexpected status (`status`: what it answered). */
+export class StepError extends Error {
+  readonly status: number;
+
+  constructor(step: string, reply: Reply) {
+    super(`${step}: HTTP ${reply.status} ${reply.location ?? ''} ${reply.body.slice(0, 200)}`);
+    this.status = reply.status;
   }
+}
+
+function expect(step: string, reply: Reply, status: number[]): void {
+  if (!status.includes(reply.status)) throw new StepError(step, reply);
 }
 
 function authorizeUrl(base: URL, state: string, verifier: string): URL {
@@ -63,6 +71,10 @@ export async function runLogin(agent: Agent, base: URL, wallet: BenchWallet, aba
   const authorize = await send(agent, jar, authorizeUrl(base, state, verifier));
   expect('authorize', authorize, [302, 303]);
   const interactionUrl = new URL(authorize.location ?? '', base);
+  if (interactionUrl.origin !== base.origin) {
+    // Refused at once, to the relying party (e.g. error=temporarily_unavailable: the in-memory store at its cap).
+    throw new StepError('authorize', { ...authorize, body: `error=${interactionUrl.searchParams.get('error')}` });
+  }
   const shown = await send(agent, jar, interactionUrl, { headers: JSON_HEADERS });
   expect('interaction', shown, [200]);
   if (abandon) return;

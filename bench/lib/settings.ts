@@ -7,6 +7,13 @@ function count(name: string, fallback: number, min = 1): number {
   return value;
 }
 
+function stores(raw: string | undefined): ('memory' | 'redis')[] {
+  const names = (raw || 'memory,redis').split(',').map((name) => name.trim());
+  for (const name of names)
+    if (name !== 'memory' && name !== 'redis') throw new Error(`BENCH_STORES: "${name}" is neither memory nor redis`);
+  return names as ('memory' | 'redis')[];
+}
+
 export function readBenchSettings() {
   const memoryLogins = count('BENCH_MEMORY_LOGINS', 10_000, 4);
   return {
@@ -20,6 +27,13 @@ export function readBenchSettings() {
     sweepLogins: count('BENCH_SWEEP_LOGINS', 300),
     sweepMs: 5000,
     redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    /** Section 4: login loops run at once against one instance, and for how long. */
+    loadConcurrency: count('BENCH_LOAD_CONCURRENCY', 200),
+    loadSeconds: count('BENCH_LOAD_SECONDS', 60),
+    /** Section 2c: logins recorded by MONITOR to say what each Redis command is for. */
+    trafficLogins: count('BENCH_TRAFFIC_LOGINS', 50),
+    /** Which stores section 2 measures the login cost on (BENCH_STORES=memory,redis). */
+    stores: stores(process.env.BENCH_STORES),
     /** A directory: the throughput servers run with --cpu-prof and write their profiles there. */
     cpuProfDir: process.env.BENCH_CPU_PROF || undefined,
   };

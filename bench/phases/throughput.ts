@@ -20,8 +20,10 @@ export interface RoundRecord extends RoundResult {
   loginsPerSecond: number;
   serverCpuMsPerLogin: number;
   redisCpuMsPerLogin: number | null;
-  /** Commands Redis processed per login (INFO stats; the one INFO call is negligible). */
+  /** Commands Redis processed per login (INFO commandstats, the counter's own INFO calls left out). */
   redisCommandsPerLogin: number;
+  /** The same, by command ("get" → 7.0). */
+  redisCommandsByName: Record<string, number>;
 }
 
 export interface ThroughputOptions {
@@ -43,19 +45,26 @@ export async function measuredRound(
   redisPid?: number,
   redis?: RedisCounter,
 ): Promise<RoundRecord> {
-  const commands0 = redis ? await redis.total() : Number.NaN;
+  const commands0 = redis ? await redis.byCommand() : undefined;
   const server0 = cpuMs(target.child.pid);
   const redis0 = redisPid ? cpuMs(redisPid) : 0;
   const result = await driver.call<RoundResult>({ type: 'round', base: target.base, logins, concurrency });
   const done = Math.max(1, result.ok);
-  const commands = redis ? (await redis.total()) - commands0 : Number.NaN;
+  const commands1 = redis ? await redis.byCommand() : undefined;
+  const byName: Record<string, number> = {};
+  for (const [name, calls] of commands1 ?? []) {
+    const delta = calls - (commands0?.get(name) ?? 0);
+    if (delta > 0) byName[name] = delta / done;
+  }
+  const commands = commands1 ? Object.values(byName).reduce((sum, perLogin) => sum + perLogin, 0) : Number.NaN;
   return {
     ...result,
     target: target.name,
     loginsPerSecond: (result.ok * 1000) / result.elapsedMs,
     serverCpuMsPerLogin: (cpuMs(target.child.pid) - server0) / done,
     redisCpuMsPerLogin: redisPid ? (cpuMs(redisPid) - redis0) / done : null,
-    redisCommandsPerLogin: commands / done,
+    redisCommandsPerLogin: commands,
+    redisCommandsByName: byName,
   };
 }
 

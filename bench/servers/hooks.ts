@@ -8,12 +8,13 @@ import type { Server } from 'node:http';
 import { serveIpc } from '../lib/child-ipc.js';
 import type { Store } from '../../src/storage/store.js';
 
-function stats(store: Store): Record<string, unknown> {
-  const size = (store as { size?: unknown }).size;
+function stats(store: Store | undefined): Record<string, unknown> {
+  const size = (store as { size?: unknown } | undefined)?.size;
   return { memory: process.memoryUsage(), storeSize: typeof size === 'number' ? size : null };
 }
 
-export function serveBenchHooks(server: Server, store: Store): void {
+/** `store`: ours (the bare engine has none); `close`: what else to close on stop (the bare engine's Redis client). */
+export function serveBenchHooks(server: Server, store: Store | undefined, close?: () => Promise<void>): void {
   const handlers: Parameters<typeof serveIpc>[0] = {};
   if (process.env.BENCH_HOOKS === '1') {
     handlers.stats = () => stats(store);
@@ -28,6 +29,6 @@ export function serveBenchHooks(server: Server, store: Store): void {
   serveIpc(handlers, async () => {
     server.closeAllConnections();
     server.close();
-    await store.close().catch(() => undefined);
+    await Promise.all([store?.close().catch(() => undefined), close?.().catch(() => undefined)]);
   });
 }
