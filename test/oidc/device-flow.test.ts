@@ -74,6 +74,41 @@ for (const backend of BACKENDS) {
       assert.ok(metadata.grant_types_supported.includes(DEVICE_CODE_GRANT));
     });
 
+    it("a TV's code entered on a computer, signed by a phone wallet through the QR code (cross-device): tokens for the phone's address", async () => {
+      const phone = Wallet.createRandom();
+      const request = await requestDeviceCode(device, DEVICE_TV, 'openid ethereum');
+      const uid = await startDeviceSignIn(person, request.user_code);
+      // The computer's sign-in page asks for the phone link (its QR code), with the interaction's cookie.
+      const shown = await person.post(`/interaction/${uid}/cross-device`).set('Accept', 'application/json');
+      assert.equal(shown.status, 200, shown.text);
+      const link = String(shown.body.link);
+      assert.ok(link.startsWith(`${server.issuer}/sign/`), link);
+      const handle = link.slice(link.lastIndexOf('/') + 1);
+      // The phone (no cookie of the computer's) builds and signs the message: it binds this device request.
+      const phoneAgent = supertest(server.issuer);
+      const built = await phoneAgent.get(`/sign/${handle}/message?address=${phone.address}&chainId=1`).set('Accept', 'application/json');
+      assert.equal(built.status, 200, built.text);
+      const message = String(built.body.message);
+      assert.ok(message.endsWith(`Resources:\n- ${request.verification_uri_complete}`), message);
+      const signed = await phoneAgent
+        .post(`/sign/${handle}`)
+        .set('Accept', 'application/json')
+        .send({ message, signature: await phone.signMessage(message) });
+      assert.equal(signed.status, 200, signed.text);
+      // The computer finishes (consent for this third-party app included) and the device's next poll gets tokens.
+      const finished = await person.post(`/interaction/${uid}/cross-device/finish`).set('Accept', 'application/json');
+      assert.equal(finished.status, 200, finished.text);
+      const done = await finish(person, finished.body.redirectTo);
+      assert.equal(done.status, 200, done.text);
+      assert.match(done.text, /Your device is signed in/);
+      const tokens = await pollOnce(device, DEVICE_TV, request.device_code);
+      assert.equal(tokens.status, 200, tokens.text);
+      const claims = JSON.parse(Buffer.from(tokens.body.id_token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+      assert.equal(claims.sub, phone.address);
+      assert.equal(claims.chain_id, 1);
+      assert.equal(claims.aud, DEVICE_TV.client_id);
+    });
+
     it('a public CLI: pending while nobody signed in; code, confirmation, wallet; tokens for the address', async () => {
       const wallet = Wallet.createRandom();
       const request = await requestDeviceCode(device, DEVICE_CLI, 'openid ethereum');

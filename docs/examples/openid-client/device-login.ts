@@ -1,10 +1,12 @@
 // Sign a command-line tool in with Ethereum through siwe-idp: the OAuth 2.0 device authorization grant
-// (RFC 8628) with openid-client 6 (npm install openid-client@6) and nothing else.
+// (RFC 8628) with openid-client 6, and uqr for the QR code it draws in the terminal
+// (npm install openid-client@6 uqr).
 //
 //   ISSUER=https://id.example.com CLIENT_ID=my-cli npx tsx device-login.ts
 //
-// The tool prints a code and a link; the person opens the link on any device (a phone, a laptop), checks
-// the code, and signs in with their wallet. Meanwhile the tool polls the token endpoint and, once the
+// The tool prints a code, a link and the link as a QR code; the person opens the link on any device (scans
+// the QR code with a phone wallet's in-app browser, or types the link on a laptop), checks the code, and
+// signs in with their wallet. Meanwhile the tool polls the token endpoint and, once the
 // person has signed, receives tokens whose `sub` is their address. The client must be registered with the
 // grant type urn:ietf:params:oauth:grant-type:device_code; a command-line tool is a public client
 // (token_endpoint_auth_method "none": set CLIENT_SECRET only for a confidential one). See docs/device-flow.md.
@@ -12,6 +14,7 @@
 // (test/docs/device-login-example.test.ts).
 import { pathToFileURL } from 'node:url';
 import * as client from 'openid-client';
+import { renderUnicodeCompact } from 'uqr';
 
 export interface DevicePrompt {
   /** The code to type, as the person will see it on the page: `BCDF-GHJK`. */
@@ -104,7 +107,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       prompt: ({ userCode, verificationUri, verificationUriComplete, expiresIn }) => {
         // Instructions on stderr; stdout carries only the result, for scripts.
         console.error(`To sign in, open ${verificationUri} and enter the code ${userCode}`);
-        if (verificationUriComplete) console.error(`(or open ${verificationUriComplete})`);
+        if (verificationUriComplete) {
+          // A phone wallet scans this into its own browser, the code already filled in (a TV would show it on screen).
+          console.error(`(or open ${verificationUriComplete}, or scan it with your phone's wallet:)`);
+          console.error(renderUnicodeCompact(verificationUriComplete, { border: 2 }));
+        }
         console.error(`The code expires in ${Math.round(expiresIn / 60)} minutes. Waiting…`);
       },
     });
