@@ -15,12 +15,13 @@
  * attempt (a wrong network, a declined signature) can be tried again.
  */
 import type { Context } from 'koa';
+import { errors } from 'oidc-provider';
 import { brandingFor } from '../interaction/branding.js';
 import { CHAIN_NAMES } from '../interaction/chain-names.js';
 import { auditLogin, noteClaims, noteLoginAttempt } from '../interaction/audit.js';
 import { fieldsOf } from '../interaction/body.js';
 import { challengeFor } from '../interaction/challenge.js';
-import type { Loaded } from '../interaction/load.js';
+import { deviceRequestOf, type Loaded } from '../interaction/load.js';
 import { readAddress, readChainId } from '../interaction/message.js';
 import { wantsJson } from '../interaction/respond.js';
 import { readAttempt, verifySignIn } from '../interaction/sign-in.js';
@@ -55,7 +56,13 @@ async function loadByHandle(ctx: Context, { provider, store }: CrossDeviceDeps):
   if (interaction?.prompt?.name !== 'login' || interaction.result) throw invalidLink();
   const client = await provider.Client.find(String(interaction.params.client_id));
   if (!client) throw invalidLink();
-  return { handle, record, interaction: interaction as unknown as Loaded['interaction'], client };
+  const loaded = interaction as unknown as Loaded['interaction'];
+  // A device sign-in binds its message to the device request (resources[0]), on the phone as on the computer.
+  const device = await deviceRequestOf(provider, loaded).catch((error: unknown) => {
+    if (error instanceof errors.SessionNotFound) throw invalidLink();
+    throw error;
+  });
+  return { handle, record, interaction: loaded, client, ...(device ? { device } : {}) };
 }
 
 export function phonePage(deps: CrossDeviceDeps) {

@@ -26,8 +26,8 @@ export interface Loaded {
   device?: DeviceRequest;
 }
 
-/** The device request of a device sign-in; gone or expired, the sign-in cannot finish. */
-async function deviceRequestOf(provider: Provider, interaction: Interaction): Promise<DeviceRequest | undefined> {
+/** The device request of a device sign-in; gone or expired, the sign-in cannot finish (SessionNotFound). */
+export async function deviceRequestOf(provider: Provider, interaction: Interaction): Promise<DeviceRequest | undefined> {
   const jti = (interaction as { deviceCode?: unknown }).deviceCode;
   if (typeof jti !== 'string') return undefined;
   const code = await provider.DeviceCode.find(jti);
