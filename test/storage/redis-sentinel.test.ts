@@ -238,6 +238,25 @@ function tally(labels: string[]): Record<string, number> {
     return [...nodes, ...sentinels].join('\n');
   }
 
+  /** Waits until the Sentinels agree on a master whose replica is online and in sync (`note`: for a failure message). */
+  async function settled(note: string): Promise<void> {
+    await waitFor(
+      'the Sentinels to agree on a master with its replica in sync',
+      async () => {
+        const agreed = await group.agreedMasterPort();
+        if (agreed === undefined) return false;
+        const replica = group.dataPorts.find((port) => port !== agreed)!;
+        const [ofMaster, ofReplica] = await Promise.all(
+          [agreed, replica].map(async (port) => String(await redisCommand(port, ['INFO', 'replication']))),
+        );
+        return /role:master/.test(ofMaster!) && /slave0:[^\r\n]*state=online/.test(ofMaster!) && /master_link_status:up/.test(ofReplica!);
+      },
+      30_000,
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message} (${note})\n${await describeGroup()}`);
+    });
+  }
+
   /** Kills the master, waits for the Sentinels' switch, brings the killed node back as the new master's replica. */
   async function failover(master: number): Promise<{ switched: number; synced: number }> {
     await group.kill(master);
@@ -255,21 +274,7 @@ function tally(labels: string[]): Record<string, number> {
     await group.startReplica(master, newMaster!);
     // Settled: the Sentinels agree on a master that has its replica in sync. (Not necessarily newMaster: on a busy
     // machine a Sentinel may still fail over once more; the topology then settles the other way round.)
-    await waitFor(
-      'the Sentinels to agree on a master with its replica in sync',
-      async () => {
-        const agreed = await group.agreedMasterPort();
-        if (agreed === undefined) return false;
-        const replica = group.dataPorts.find((port) => port !== agreed)!;
-        const [ofMaster, ofReplica] = await Promise.all(
-          [agreed, replica].map(async (port) => String(await redisCommand(port, ['INFO', 'replication']))),
-        );
-        return /role:master/.test(ofMaster!) && /slave0:[^\r\n]*state=online/.test(ofMaster!) && /master_link_status:up/.test(ofReplica!);
-      },
-      30_000,
-    ).catch(async (error: Error) => {
-      throw new Error(`${error.message} (new master ${newMaster})\n${await describeGroup()}`);
-    });
+    await settled(`new master ${newMaster}`);
     return { switched, synced: performance.now() };
   }
 
@@ -398,6 +403,8 @@ function tally(labels: string[]): Record<string, number> {
      * sent and the codes exchanged, the master is killed and the replica promoted; then everything is replayed.
      */
     async function cutOffAndReplay(waitReplicas: number) {
+      // Whatever an earlier test left: a master with its replica in sync (with WAIT, logins need one to prepare).
+      await settled('before preparing');
       const [a, b] = await startPair(waitReplicas);
       const ledger = new Ledger();
       try {
