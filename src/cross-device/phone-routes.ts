@@ -18,16 +18,15 @@ import type { Context } from 'koa';
 import { errors } from 'oidc-provider';
 import { brandingFor } from '../interaction/branding.js';
 import { CHAIN_NAMES } from '../interaction/chain-names.js';
-import { auditLogin, noteClaims, noteLoginAttempt } from '../interaction/audit.js';
+import { noteClaims, noteLoginAttempt } from '../interaction/audit.js';
 import { fieldsOf } from '../interaction/body.js';
 import { challengeFor } from '../interaction/challenge.js';
 import { deviceRequestOf, type Loaded } from '../interaction/load.js';
 import { readAddress, readChainId } from '../interaction/message.js';
 import { wantsJson } from '../interaction/respond.js';
-import { readAttempt, verifySignIn } from '../interaction/sign-in.js';
+import { auditSignIn, readAttempt, verifySignIn } from '../interaction/sign-in.js';
 import { deniedDescription } from '../gates/login-gates.js';
 import { interactionView, siweFields } from '../interaction/view-model.js';
-import { referenceId } from '../oidc/pages.js';
 import { formatSiweMessage } from '../siwe/eip4361.js';
 import { Problem } from '../web/problem.js';
 import { renderPage } from '../web/render.js';
@@ -123,13 +122,7 @@ export function phoneSign(deps: CrossDeviceDeps) {
       throw new Problem('access_denied', deniedDescription(signIn.deniedBy), 403);
     }
     await recordProof(store, uid, exp, { login: signIn.login });
-    auditLogin(ctx, {
-      outcome: 'success',
-      reference: referenceId(),
-      address: signIn.address,
-      chain_id: signIn.chainId,
-      wallet_type: signIn.walletType,
-    });
+    auditSignIn(ctx, signIn);
     if (wantsJson(ctx)) {
       ctx.body = { status: 'signed', code: loaded.record.code };
       return;

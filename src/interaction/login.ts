@@ -6,13 +6,12 @@
  */
 import type { Context } from 'koa';
 import { refuseLogin } from '../gates/login-gates.js';
-import { referenceId } from '../oidc/pages.js';
-import { auditLogin, noteClaims, noteLoginAttempt } from './audit.js';
+import { noteClaims, noteLoginAttempt } from './audit.js';
 import { fieldsOf } from './body.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction } from './load.js';
 import { respondRedirect } from './respond.js';
-import { readAttempt, verifySignIn } from './sign-in.js';
+import { auditSignIn, readAttempt, verifySignIn } from './sign-in.js';
 
 export function login(deps: InteractionDeps) {
   const { provider } = deps;
@@ -26,12 +25,6 @@ export function login(deps: InteractionDeps) {
     if (signIn.deniedBy.length > 0) await refuseLogin(ctx, provider, signIn.deniedBy);
     const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { login: signIn.login }, { mergeWithLastSubmission: false });
     respondRedirect(ctx, redirectTo);
-    auditLogin(ctx, {
-      outcome: 'success',
-      reference: referenceId(),
-      address: signIn.address,
-      chain_id: signIn.chainId,
-      wallet_type: signIn.walletType,
-    });
+    auditSignIn(ctx, signIn);
   };
 }

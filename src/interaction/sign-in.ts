@@ -17,6 +17,8 @@ import { accountIdFor } from '../oidc/subject.js';
 import { SIWE_CHECKS, type SiweAttempt, type SiweExpectation, verifySiwe } from '../siwe/checks/pipeline.js';
 import type { WalletType } from '../siwe/checks/pipeline.js';
 import { Problem } from '../web/problem.js';
+import { referenceId } from '../oidc/pages.js';
+import { auditLogin } from './audit.js';
 import type { Fields } from './body.js';
 import { challengeFor, consumeChallenge } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
@@ -118,4 +120,15 @@ export async function verifySignIn(
       : {}),
   };
   return { login, address, chainId: message.chainId, walletType, deniedBy };
+}
+
+/** The audit event of a verified sign-in (audit.ts): its address, chain and wallet type, and a fresh reference. */
+export function auditSignIn(ctx: Context, signIn: VerifiedSignIn): void {
+  auditLogin(ctx, {
+    outcome: 'success',
+    reference: referenceId(),
+    address: signIn.address,
+    chain_id: signIn.chainId,
+    wallet_type: signIn.walletType,
+  });
 }

@@ -36,7 +36,11 @@ export interface TestPage {
 }
 
 export async function openPage(browser: Browser, options: { locale?: string } = {}): Promise<TestPage> {
-  const context = await browser.newContext({ viewport: DESKTOP, locale: options.locale ?? 'en-US' });
+  return watchedPage(await browser.newContext({ viewport: DESKTOP, locale: options.locale ?? 'en-US' }));
+}
+
+/** A page of `context` whose requests and errors (page errors, console errors) are recorded for the test to check. */
+export async function watchedPage(context: BrowserContext): Promise<TestPage> {
   const requests: string[] = [];
   const errors: string[] = [];
   context.on('request', (request) => requests.push(request.url()));

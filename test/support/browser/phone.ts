@@ -5,31 +5,23 @@
  * like a desktop page's (browser.ts).
  */
 import type { Browser } from 'playwright-core';
-import { PHONE, type TestPage } from './browser.js';
+import { PHONE, type TestPage, watchedPage } from './browser.js';
 import { injectWallets, type TestWallet } from './wallet.js';
 
 const PHONE_USER_AGENT =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
 
 export async function openPhone(browser: Browser, wallets: TestWallet[] = [], options: { locale?: string } = {}): Promise<TestPage> {
-  const context = await browser.newContext({
-    viewport: PHONE,
-    isMobile: true,
-    hasTouch: true,
-    deviceScaleFactor: 2,
-    userAgent: PHONE_USER_AGENT,
-    locale: options.locale ?? 'en-US',
-  });
-  const requests: string[] = [];
-  const errors: string[] = [];
-  context.on('request', (request) => requests.push(request.url()));
-  const page = await context.newPage();
-  page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded with a status of')) {
-      errors.push(message.text());
-    }
-  });
-  if (wallets.length > 0) await injectWallets(page, wallets);
-  return { context, page, requests, errors };
+  const phone = await watchedPage(
+    await browser.newContext({
+      viewport: PHONE,
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+      userAgent: PHONE_USER_AGENT,
+      locale: options.locale ?? 'en-US',
+    }),
+  );
+  if (wallets.length > 0) await injectWallets(phone.page, wallets);
+  return phone;
 }
