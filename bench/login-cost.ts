@@ -174,7 +174,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   try {
     files = await writeBenchFiles();
     const runtime = await prepareServers(files.dir);
-    redis = await startBenchRedis(process.env.BENCH_REDIS_URL);
+    redis = await startBenchRedis(settings.redisUrl, prefix);
     const driver = await spawnChild('driver', 'bench/driver.ts');
     console.log(`${runtime.note}; Redis ${redis.pid ? `private, ${redis.url}` : redis.url}`);
     const results = await benchLoginCost({ settings, runtime, files, redis, driver, prefix }, (line) => console.log(line));

@@ -50,7 +50,7 @@ const SHORT_LIFETIMES = {
 /** The longest of those (an interaction, its nonce marker, a code: 60 s), and a sweep. */
 const SHORT_LIFETIMES_PASS_MS = 65_000;
 
-/** Kills the children and the private Redis, deletes temp files; once, however often it is called. */
+/** Kills the children, stops the bench's Redis (or deletes this run's keys from an outside one), deletes temp files; once. */
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     killAll();
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
 
   files = await writeBenchFiles();
   const runtime = await prepareServers(files.dir);
-  redis = await startBenchRedis(process.env.BENCH_REDIS_URL);
+  redis = await startBenchRedis(settings.redisUrl, prefix);
   console.log(
     `\n${runtime.note}; node flags for every server: ${process.env.BENCH_SERVER_NODE_ARGS ?? startFlags().join(' ')}; ` +
       `Redis: ${redis.pid ? `the bench's own redis-server (${redis.url})` : redis.url}`,

@@ -25,10 +25,11 @@ import { killChildrenOnExit } from './lib/children.js';
 import { prepareServers } from './lib/compile.js';
 import { CookieJar } from './lib/cookie-jar.js';
 import { send } from './lib/http.js';
+import { authorizeUrl } from './lib/login.js';
 import { cpuMs, rssMb } from './lib/proc.js';
 import { deleteKeys } from './lib/redis-namespace.js';
 import { startBenchServer } from './lib/servers.js';
-import { BENCH_CLIENT, REDIRECT_URI, writeBenchFiles } from './lib/setup.js';
+import { writeBenchFiles } from './lib/setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -54,16 +55,7 @@ interface Desktop {
 /** One desktop: /auth → its interaction (and cookie) → the phone's link. */
 async function startDesktop(agent: Agent, base: URL): Promise<Desktop> {
   const jar = new CookieJar();
-  const auth = new URL('/auth', base);
-  auth.search = new URLSearchParams({
-    client_id: BENCH_CLIENT.client_id,
-    response_type: 'code',
-    redirect_uri: REDIRECT_URI,
-    scope: 'openid',
-    state: randomBytes(8).toString('hex'),
-    code_challenge: randomBytes(32).toString('base64url'),
-    code_challenge_method: 'S256',
-  }).toString();
+  const auth = authorizeUrl(base, randomBytes(8).toString('hex'), randomBytes(32).toString('base64url'));
   const started = await send(agent, jar, auth);
   const uid = /^\/interaction\/([^/?]+)$/.exec(new URL(started.location ?? '', base).pathname)?.[1];
   if (started.status !== 303 || !uid) throw new Error(`/auth: HTTP ${started.status} ${started.body.slice(0, 200)}`);

@@ -30,7 +30,8 @@ function expect(step: string, reply: Reply, status: number[]): void {
   if (!status.includes(reply.status)) throw new StepError(step, reply);
 }
 
-function authorizeUrl(base: URL, state: string, verifier: string): URL {
+/** An authorization request of the bench client (code flow, PKCE S256 from `verifier`). */
+export function authorizeUrl(base: URL, state: string, verifier: string): URL {
   const url = new URL('/auth', base);
   url.search = new URLSearchParams({
     client_id: BENCH_CLIENT.client_id,

@@ -2,7 +2,6 @@
 import { createClient } from '@keyv/redis';
 
 export interface RedisCounter {
-  total(): Promise<number>;
   /** Calls per command so far ("get" → 1234). */
   byCommand(): Promise<Map<string, number>>;
   close(): Promise<void>;
@@ -21,11 +20,6 @@ export async function openRedisCounter(url: string): Promise<RedisCounter> {
     return counts;
   };
   return {
-    async total() {
-      let sum = 0;
-      for (const calls of (await byCommand()).values()) sum += calls;
-      return sum;
-    },
     byCommand,
     close: async () => void (await client.close()),
   };

@@ -26,7 +26,8 @@ export function readBenchSettings() {
     memoryStep: Math.ceil(memoryLogins / 4),
     sweepLogins: count('BENCH_SWEEP_LOGINS', 300),
     sweepMs: 5000,
-    redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    /** An outside Redis instead of the bench's own redis-server (lib/private-redis.ts). */
+    redisUrl: process.env.BENCH_REDIS_URL || undefined,
     /** Section 4: login loops run at once against one instance, and for how long. */
     loadConcurrency: count('BENCH_LOAD_CONCURRENCY', 200),
     loadSeconds: count('BENCH_LOAD_SECONDS', 60),

@@ -19,6 +19,7 @@
  */
 import { errors, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { parseAccountId } from '../oidc/subject.js';
+import { unavailable } from '../storage/outage.js';
 import { evaluateGates, type GateReader, verdictOf } from './evaluate-gates.js';
 import type { GroupStore } from './gate-groups.js';
 import { describeGate, tokenGatesOf } from './token-gates.js';
@@ -28,15 +29,6 @@ interface RefreshTokenLike {
   consumed?: unknown;
   sessionUid?: string;
   clientId?: string;
-}
-
-function unavailable(description: string): errors.TemporarilyUnavailable {
-  const error = new errors.TemporarilyUnavailable(description);
-  error.status = 503;
-  error.statusCode = 503;
-  // expose was computed for the default 400; keep it, or oidc-provider renders server_error.
-  error.expose = true;
-  return error;
 }
 
 function isRefresh(ctx: KoaContextWithOIDC | undefined, token: RefreshTokenLike | undefined): token is RefreshTokenLike {

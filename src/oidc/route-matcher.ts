@@ -172,7 +172,22 @@ const DISCOVERY_PATHS = ['/.well-known/oauth-authorization-server', '/.well-know
  * The matcher for the routes `provider` has, at the paths it has them
  * (provider.pathFor; a route of a disabled feature is left out).
  */
+/** One matcher per provider and option, so that every user of it (limits, sign-in hooks, metrics) shares its per-request answer. */
+const matchers = new WeakMap<Provider, Map<boolean, RouteMatcher>>();
+
 export function providerRoutes(provider: Provider, options: { enableHttpPostMethods?: boolean } = {}): RouteMatcher {
+  const post = options.enableHttpPostMethods === true;
+  const known = matchers.get(provider) ?? new Map<boolean, RouteMatcher>();
+  matchers.set(provider, known);
+  let matcher = known.get(post);
+  if (matcher === undefined) {
+    matcher = buildMatcher(provider, post);
+    known.set(post, matcher);
+  }
+  return matcher;
+}
+
+function buildMatcher(provider: Provider, enableHttpPostMethods: boolean): RouteMatcher {
   const pathOf = (name: string): string | undefined => {
     try {
       // Dummy parameters, so a parameterized route's path resolves too.
@@ -185,7 +200,7 @@ export function providerRoutes(provider: Provider, options: { enableHttpPostMeth
   for (const [name, methods, base, suffix] of PROVIDER_ROUTES) {
     const basePath = pathOf(base);
     if (basePath === undefined || pathOf(name) === undefined) continue;
-    const all = options.enableHttpPostMethods && (name === 'authorization' || name === 'end_session') ? [...methods, 'POST'] : methods;
+    const all = enableHttpPostMethods && (name === 'authorization' || name === 'end_session') ? [...methods, 'POST'] : methods;
     for (const method of all) routes.push({ name, method, path: `${basePath}${suffix}` });
     if (name === 'cors.jwks' && pathOf('discovery') !== undefined) {
       for (const path of DISCOVERY_PATHS)

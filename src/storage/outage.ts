@@ -40,7 +40,8 @@ export function temporarilyUnavailable(cause: StoreUnavailableError): errors.Tem
   return unavailable(STORE_OUTAGE.description, cause);
 }
 
-function unavailable(description: string, cause?: unknown): errors.TemporarilyUnavailable {
+/** oidc-provider's temporarily_unavailable as a 503 (its default is 400), for any refusal that a retry may cure. */
+export function unavailable(description: string, cause?: unknown): errors.TemporarilyUnavailable {
   const error = new errors.TemporarilyUnavailable(description, cause === undefined ? {} : { cause });
   error.status = STORE_OUTAGE.status;
   error.statusCode = STORE_OUTAGE.status;

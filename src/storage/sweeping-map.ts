@@ -1,7 +1,7 @@
 interface Entry {
   value: unknown;
   expiresAt: number | undefined;
-  /** approximateChars(value), counted once when written. */
+  /** The key's length and approximateChars(value), counted once when written. */
   chars: number;
 }
 
@@ -31,15 +31,6 @@ export function approximateChars(value: unknown): number {
     }
   }
   return chars;
-}
-
-interface Sized {
-  chars: number;
-}
-
-/** What an entry holds, in characters: its key and its value. */
-function charsOf(key: string, entry: Sized): number {
-  return key.length + entry.chars;
 }
 
 /**
@@ -91,17 +82,17 @@ export class SweepingMap {
   set(key: string, value: unknown, ttlMs?: number): boolean {
     const expiresAt = typeof ttlMs === 'number' && ttlMs > 0 ? Date.now() + ttlMs : undefined;
     const previous = this.#entries.get(key);
-    if (previous !== undefined) this.#chars -= charsOf(key, previous);
-    const entry = { value, expiresAt, chars: approximateChars(value) };
+    if (previous !== undefined) this.#chars -= previous.chars;
+    const entry = { value, expiresAt, chars: key.length + approximateChars(value) };
     this.#entries.set(key, entry);
-    this.#chars += charsOf(key, entry);
+    this.#chars += entry.chars;
     return true;
   }
 
   delete(key: string): boolean {
     const entry = this.#entries.get(key);
     if (entry === undefined) return false;
-    this.#chars -= charsOf(key, entry);
+    this.#chars -= entry.chars;
     return this.#entries.delete(key);
   }
 
