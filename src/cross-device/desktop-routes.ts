@@ -19,6 +19,7 @@ import { TOO_MANY_REQUESTS } from '../web/rate-limiter.js';
 import type { CrossDeviceDeps } from './cross-device-deps.js';
 import { handleFor, takeProof } from './handles.js';
 import { refuseLogin } from '../gates/login-gates.js';
+import { finishInteraction } from '../interaction/finish.js';
 import { qrDataUri } from './qr-svg.js';
 
 /** The phone's link for a handle. */
@@ -50,8 +51,8 @@ export function finish({ provider, store }: CrossDeviceDeps) {
     if (!proof)
       throw new Problem('no_proof', 'no phone has signed this sign-in (yet); scan the code with your phone wallet and sign there', 409);
     // The login event was written when the phone's signature verified (phone-routes.ts).
-    if (proof.deniedBy?.length) await refuseLogin(ctx, provider, proof.deniedBy);
-    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { login: proof.login }, { mergeWithLastSubmission: false });
+    if (proof.deniedBy?.length) await refuseLogin(interaction, proof.deniedBy);
+    const redirectTo = await finishInteraction(interaction, { login: proof.login }, { mergeWithLastSubmission: false });
     respondRedirect(ctx, redirectTo);
   };
 }

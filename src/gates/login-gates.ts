@@ -17,8 +17,8 @@
  * One eth_call per chain of the client's gates (evaluate-gates.ts); a client
  * without gates gets no step and makes no call.
  */
-import type Provider from 'oidc-provider';
-import type { Context } from 'koa';
+import { finishInteraction } from '../interaction/finish.js';
+import type { Interaction } from '../interaction/load.js';
 import { consumeNonce } from '../siwe/checks/consume-nonce.js';
 import type { SiweCheck } from '../siwe/checks/pipeline.js';
 import { SiweError } from '../siwe/siwe-error.js';
@@ -71,11 +71,10 @@ export function withGateStep(checks: readonly SiweCheck[], step: GateStep | unde
  * with the requirement in plain words; error-responses.ts writes it (JSON with
  * redirectTo, or the error page linking back) and its audit event.
  */
-export async function refuseLogin(ctx: Context, provider: Provider, gates: readonly TokenGate[]): Promise<never> {
+export async function refuseLogin(interaction: Interaction, gates: readonly TokenGate[]): Promise<never> {
   const description = deniedDescription(gates);
-  const redirectTo = await provider.interactionResult(
-    ctx.req,
-    ctx.res,
+  const redirectTo = await finishInteraction(
+    interaction,
     { error: 'access_denied', error_description: description },
     { mergeWithLastSubmission: false },
   );

@@ -7,6 +7,7 @@
 import type { Context } from 'koa';
 import { addMissing } from '../oidc/grants.js';
 import type { InteractionDeps } from './deps.js';
+import { finishInteraction } from './finish.js';
 import { loadInteraction } from './load.js';
 import { respondRedirect } from './respond.js';
 import { Problem } from '../web/problem.js';
@@ -21,7 +22,7 @@ export function confirm({ provider }: InteractionDeps) {
     if (!grant) throw new Problem('invalid_interaction', 'the grant of this sign-in no longer exists; start again');
     addMissing(grant, interaction.prompt.details);
     const grantId = await grant.save();
-    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    const redirectTo = await finishInteraction(interaction, { consent: { grantId } }, { mergeWithLastSubmission: true });
     respondRedirect(ctx, redirectTo);
   };
 }

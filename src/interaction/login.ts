@@ -8,6 +8,7 @@ import type { Context } from 'koa';
 import { refuseLogin } from '../gates/login-gates.js';
 import { noteClaims, noteLoginAttempt } from './audit.js';
 import { fieldsOf } from './body.js';
+import { finishInteraction } from './finish.js';
 import type { InteractionDeps } from './deps.js';
 import { loadInteraction } from './load.js';
 import { respondRedirect } from './respond.js';
@@ -22,8 +23,8 @@ export function login(deps: InteractionDeps) {
     const loaded = await loadInteraction(ctx, provider, 'login');
     noteLoginAttempt(ctx, { client_id: loaded.client.clientId });
     const signIn = await verifySignIn(ctx, deps, loaded, { ...attempt, parsed });
-    if (signIn.deniedBy.length > 0) await refuseLogin(ctx, provider, signIn.deniedBy);
-    const redirectTo = await provider.interactionResult(ctx.req, ctx.res, { login: signIn.login }, { mergeWithLastSubmission: false });
+    if (signIn.deniedBy.length > 0) await refuseLogin(loaded.interaction, signIn.deniedBy);
+    const redirectTo = await finishInteraction(loaded.interaction, { login: signIn.login }, { mergeWithLastSubmission: false });
     respondRedirect(ctx, redirectTo);
     auditSignIn(ctx, signIn);
   };

@@ -72,6 +72,17 @@ const NEVER_CONSUMED = new Set([
   'ReplayDetection',
 ]);
 
+/**
+ * Models whose `consumed` oidc-provider reads only right before it calls
+ * consume() (its consumeGrantSource(): an authorization code is never read
+ * anywhere else). find() reads no marker for them: consume() alone decides, in
+ * one atomic step, and a second use is refused there as it would have been on
+ * `consumed` (invalid_grant, the grant revoked). One store read fewer per
+ * sign-in. Refresh tokens and device codes keep the marker: introspection and
+ * device polling read `consumed` on their own.
+ */
+const CONSUMED_ONLY_AT_CONSUME = new Set(['AuthorizationCode']);
+
 /** How many artifacts an adapter remembers between find() and consume() (see RecentlyFound). */
 const RECENT_FINDS = 1000;
 
@@ -140,11 +151,14 @@ export function createAdapter(store: Store): AdapterConstructor {
   return class StoreAdapter implements Adapter {
     readonly #model: string;
     readonly #consumable: boolean;
+    /** Whether find() reads the consumed marker (see CONSUMED_ONLY_AT_CONSUME). */
+    readonly #readsMarker: boolean;
     readonly #recent: RecentlyFound | undefined;
 
     constructor(model: string) {
       this.#model = model;
       this.#consumable = !NEVER_CONSUMED.has(model);
+      this.#readsMarker = this.#consumable && !CONSUMED_ONLY_AT_CONSUME.has(model);
       this.#recent = this.#consumable ? new RecentlyFound() : undefined;
     }
 
@@ -178,8 +192,15 @@ export function createAdapter(store: Store): AdapterConstructor {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (!this.#consumable) return guarded(() => store.get<AdapterPayload>(artifactKey(this.#model, id)));
+      if (!this.#readsMarker) {
+        return guarded(async () => {
+          const payload = await store.get<AdapterPayload>(artifactKey(this.#model, id));
+          if (payload !== undefined) this.#recent?.remember(id, payload);
+          return payload;
+        });
+      }
       return guarded(async () => {
-        if (!this.#consumable) return store.get<AdapterPayload>(artifactKey(this.#model, id));
         const [payload, consumed] = await Promise.all([
           store.get<AdapterPayload>(artifactKey(this.#model, id)),
           store.get<number>(consumedKey(this.#model, id)),

@@ -110,14 +110,24 @@ for (const backend of backends()) {
 
     it('consume marks the payload consumed, as find() shows', async () => {
       const jti = id();
-      const code = new Adapter('AuthorizationCode');
-      await code.upsert(jti, payload('AuthorizationCode', jti, { grantId: id() }), 60);
+      const token = new Adapter('RefreshToken');
+      await token.upsert(jti, payload('RefreshToken', jti, { grantId: id() }), 60);
       const before = epoch();
-      await code.consume(jti);
-      const found = await new PeerAdapter('AuthorizationCode').find(jti);
+      await token.consume(jti);
+      const found = await new PeerAdapter('RefreshToken').find(jti);
       assert.ok(found);
       assert.equal(typeof found.consumed, 'number');
       assert.ok(found.consumed >= before && found.consumed <= epoch());
+    });
+
+    it('an authorization code: find() reads no marker, consume() alone refuses a second use', async () => {
+      const seed = await seedGrant();
+      await new Adapter('AuthorizationCode').consume(seed.code);
+      const found = await new PeerAdapter('AuthorizationCode').find(seed.code);
+      assert.ok(found, 'the code is still found (oidc-provider reads consumed only right before consume())');
+      assert.equal(found.consumed, undefined);
+      await assert.rejects(new PeerAdapter('AuthorizationCode').consume(seed.code), errors.InvalidGrant);
+      assert.equal(await new Adapter('Grant').find(seed.grantId), undefined, 'the replay revoked the grant');
     });
 
     it('consume of an unknown artifact is invalid_grant', async () => {
