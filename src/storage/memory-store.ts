@@ -22,9 +22,9 @@ export const CHARS_PER_ENTRY = 2048;
  * or read (none does: oidc-provider builds a new payload for every save, and
  * our own operations replace, never edit, what they change). A JSON round trip
  * on every read and write was the largest cost a login added beyond the engine.
- * get / set / delete go through keyv; take, setIfAbsent, refreshTtl and the
- * set and counter operations read and write the map synchronously, so each
- * is atomic against any concurrent caller without a lock. Index sets are
+ * delete goes through keyv; get, set, take, setIfAbsent, refreshTtl and the
+ * set and counter operations read and write the map synchronously in keyv's
+ * layout, so each is atomic against any concurrent caller without a lock. Index sets are
  * keyv values holding a string array.
  *
  * Size cap (MEMORY_STORE_MAX_ENTRIES, default 100,000): the store is `full`
@@ -95,12 +95,14 @@ export class MemoryStore implements Store {
     return this.#map.size >= this.#maxEntries || this.#map.chars >= this.#maxEntries * CHARS_PER_ENTRY;
   }
 
+  // get and set read and write the map as the operations below do, in keyv's
+  // layout, without keyv's own asynchronous layers (hooks, stats, an await per call).
   async get<T>(key: string): Promise<T | undefined> {
-    return this.#keyv.get<T>(key);
+    return this.#read<T>(key)?.value;
   }
 
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
-    await this.#keyv.set(key, value, checkTtl(ttlMs));
+    this.#write(key, value, checkTtl(ttlMs));
   }
 
   async delete(key: string): Promise<void> {

@@ -51,10 +51,10 @@ export function unavailable(description: string, cause?: unknown): errors.Tempor
 }
 
 /** Runs a store call; a store outage leaves it as oidc-provider's 503 temporarily_unavailable. */
-export async function guarded<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw error instanceof StoreUnavailableError ? temporarilyUnavailable(error) : error;
-  }
+export function guarded<T>(run: () => Promise<T>): Promise<T> {
+  return run().catch(asProviderError);
+}
+
+function asProviderError(error: unknown): never {
+  throw error instanceof StoreUnavailableError ? temporarilyUnavailable(error) : error;
 }

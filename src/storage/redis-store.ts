@@ -1,6 +1,7 @@
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 
+import { Deadlines } from './deadlines.js';
 import { KeyvRecords } from './keyv-records.js';
 import { deserialize, serialize } from './keyv-serialization.js';
 import { openRedis, type RedisCommands, type RedisConnection, type RedisSingleClient, type RedisTopology } from './redis-topology.js';
@@ -125,6 +126,7 @@ export class RedisStore implements Store {
   readonly #keyv: Keyv;
   readonly #records: KeyvRecords;
   readonly #timeoutMs: number;
+  readonly #deadlines: Deadlines;
   readonly #unavailable: Unavailable;
   readonly #replicated: ReplicatedWrites | undefined;
   #subscriber: Promise<Subscriber> | undefined;
@@ -143,8 +145,9 @@ export class RedisStore implements Store {
     this.#replicated = replicated;
     this.#adapter = adapter;
     this.#keyv = keyv;
-    this.#records = new KeyvRecords(keyv, adapter);
+    this.#records = new KeyvRecords(adapter);
     this.#timeoutMs = timeoutMs;
+    this.#deadlines = new Deadlines(timeoutMs);
     this.#unavailable = unavailable;
   }
 
@@ -171,13 +174,22 @@ export class RedisStore implements Store {
     };
   }
 
-  async get<T>(key: string): Promise<T | undefined> {
-    return this.#guard('get', () => this.#keyv.get<T>(key));
+  // get and set send GET and SET (PX) as keyv.get() and keyv.set() on @keyv/redis
+  // would, with keyv's record text (keyv-records.ts), without keyv's asynchronous layers.
+  get<T>(key: string): Promise<T | undefined> {
+    return this.#guard('get', async () => {
+      const raw = await this.#client.get(this.#records.redisKey(key));
+      return raw === null ? undefined : this.#records.decode<T>(raw)?.value;
+    });
   }
 
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
     const ttl = checkTtl(ttlMs);
-    await this.#guard('set', () => this.#keyv.set(key, value, ttl));
+    await this.#guard('set', () => {
+      const redisKey = this.#records.redisKey(key);
+      if (ttl === undefined) return this.#client.set(redisKey, this.#records.encode(value, undefined));
+      return this.#client.set(redisKey, this.#records.encode(value, Date.now() + ttl), { expiration: { type: 'PX', value: ttl } });
+    });
   }
 
   async delete(key: string): Promise<void> {
@@ -187,14 +199,14 @@ export class RedisStore implements Store {
   async take<T>(key: string): Promise<T | undefined> {
     return this.#guard('take', async () => {
       const raw = await this.#client.getDel(this.#records.redisKey(key));
-      return raw === null ? undefined : (await this.#records.decode<T>(raw))?.value;
+      return raw === null ? undefined : this.#records.decode<T>(raw)?.value;
     });
   }
 
   async setIfAbsent(key: string, value: unknown, ttlMs?: number): Promise<boolean> {
     const ttl = checkTtl(ttlMs);
     return this.#guard('setIfAbsent', async () => {
-      const serialized = await this.#records.encode(value, ttl === undefined ? undefined : Date.now() + ttl);
+      const serialized = this.#records.encode(value, ttl === undefined ? undefined : Date.now() + ttl);
       if (this.#replicated) return this.#replicated.setIfAbsent(this.#records.redisKey(key), serialized, ttl);
       const reply = await this.#client.set(
         this.#records.redisKey(key),
@@ -211,9 +223,9 @@ export class RedisStore implements Store {
       const redisKey = this.#records.redisKey(key);
       const raw = await this.#client.get(redisKey);
       if (raw === null) return false;
-      const record = await this.#records.decode(raw);
+      const record = this.#records.decode(raw);
       if (record?.expires === undefined) return false;
-      const serialized = await this.#records.encode(record.value, Date.now() + ttl);
+      const serialized = this.#records.encode(record.value, Date.now() + ttl);
       // Compare-and-set in one script: only the value just read is rewritten, so
       // a key deleted or replaced meanwhile is never brought back.
       const reply = await this.#client.eval(REFRESH_IF_UNCHANGED, { keys: [redisKey], arguments: [raw, serialized, String(ttl)] });
@@ -342,19 +354,15 @@ export class RedisStore implements Store {
    * (disableOfflineQueue, or no master during a Sentinel failover: nothing is
    * sent then), after timeoutMs while connected but unresponsive.
    */
-  async #guard<T>(operation: string, run: () => Promise<T>, failWhenOffline = true): Promise<T> {
+  #guard<T>(operation: string, run: () => Promise<T>, failWhenOffline = true): Promise<T> {
     const offline = failWhenOffline ? this.#connection.offline() : undefined;
-    if (offline !== undefined) throw this.#unavailable(operation, new Error(offline));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no reply within ${this.#timeoutMs} ms`)), this.#timeoutMs);
-    });
+    if (offline !== undefined) return Promise.reject(this.#unavailable(operation, new Error(offline)));
+    let started: Promise<T>;
     try {
-      return await Promise.race([run(), timeout]);
+      started = run();
     } catch (error) {
-      throw this.#unavailable(operation, error);
-    } finally {
-      clearTimeout(timer);
+      return Promise.reject(this.#unavailable(operation, error));
     }
+    return this.#deadlines.bound(started, (error) => this.#unavailable(operation, error));
   }
 }

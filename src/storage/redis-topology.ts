@@ -62,7 +62,7 @@ type AnyClient = RedisClientType | RedisClusterType | RedisSentinelType;
 export interface RedisCommands {
   get(key: string): Promise<string | null>;
   getDel(key: string): Promise<string | null>;
-  set(key: string, value: string, options?: { condition: 'NX'; expiration?: { type: 'PX'; value: number } }): Promise<string | null>;
+  set(key: string, value: string, options?: { condition?: 'NX'; expiration?: { type: 'PX'; value: number } }): Promise<string | null>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   sAdd(key: string, member: string): Promise<number>;
   sRem(key: string, member: string): Promise<number>;

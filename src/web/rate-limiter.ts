@@ -28,6 +28,7 @@ import { log } from '../log.js';
 import { secondsSince } from '../metrics/elapsed.js';
 import type { Metrics } from '../metrics/registry.js';
 import { referenceId } from '../oidc/pages.js';
+import { Deadlines } from '../storage/deadlines.js';
 import type { RedisStore } from '../storage/redis-store.js';
 import type { Store } from '../storage/store.js';
 import { StoreUnavailableError } from '../storage/store-error.js';
@@ -86,12 +87,24 @@ function expandIpv6(address: string): string[] | undefined {
 
 /**
  * rate-limiter-flexible's own count script (its customIncrTtlLuaScript
- * option), one command shorter: its opening `SET key 0 EX window NX` only
- * gives a new window its TTL, which the EXPIRE below does anyway for a key
- * left without one. Same arguments, same reply ({count, pttl}); in a script,
- * so as atomic.
+ * option), two commands shorter for a count under the limit. Its arguments:
+ * ARGV[1] the points to add, ARGV[2] the window in seconds, ARGV[3] the limit.
+ * Its reply: {count, ms left in the window}, where the ms left matter only at
+ * the limit (Retry-After): below it the reply says -1 (unknown; unused) and
+ * no PTTL is read. The first count of a window gives the key its TTL (the
+ * window starts there); at the limit a key found without one (never written
+ * so, but it would never expire) gets it then. In a script, so as atomic.
+ * rate-limiter-flexible's own opens with `SET key 0 EX window NX` and reads
+ * PTTL on every count.
  */
 export const COUNT_SCRIPT = `local consumed = redis.call('incrby', KEYS[1], ARGV[1])
+if consumed == tonumber(ARGV[1]) then
+  redis.call('expire', KEYS[1], ARGV[2])
+  return {consumed, 1000 * ARGV[2]}
+end
+if consumed < tonumber(ARGV[3]) then
+  return {consumed, -1}
+end
 local ttl = redis.call('pttl', KEYS[1])
 if ttl == -1 then
   redis.call('expire', KEYS[1], ARGV[2])
@@ -101,7 +114,8 @@ return {consumed, ttl}`;
 
 export class RateLimiter {
   readonly #counters: Partial<Record<LimitName, Counter>> = {};
-  readonly #timeoutMs: number | undefined;
+  /** Redis: every count bounded by the store's own bound (memory answers at once). */
+  readonly #deadlines: Deadlines | undefined;
   /** Redis: why nothing can be counted now (no master during a Sentinel failover), so nothing is sent. */
   readonly #offline: (() => string | undefined) | undefined;
   readonly #unavailable: Unavailable;
@@ -115,7 +129,7 @@ export class RateLimiter {
   constructor(store: Store, limits: RateLimits, metrics?: Metrics) {
     this.#metrics = metrics;
     const redis = store.kind === 'redis' ? (store as RedisStore).rateLimitBackend : undefined;
-    this.#timeoutMs = redis?.timeoutMs;
+    this.#deadlines = redis === undefined ? undefined : new Deadlines(redis.timeoutMs);
     this.#offline = redis?.offline;
     this.#unavailable =
       redis?.unavailable ?? ((operation, error) => new StoreUnavailableError(`rate limit ${operation} failed: ${String(error)}`));
@@ -213,21 +227,10 @@ export class RateLimiter {
         throw this.#unavailable(`rate limit ${operation}`, reason);
       },
     );
-    if (this.#timeoutMs === undefined) return counted;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(this.#unavailable(`rate limit ${operation}`, new Error(`no reply within ${this.#timeoutMs} ms`))),
-        this.#timeoutMs,
-      );
-    });
-    // A late failure after the timeout has answered is nobody's to handle.
-    counted.catch(() => undefined);
-    try {
-      return await Promise.race([counted, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    if (this.#deadlines === undefined) return counted;
+    return this.#deadlines.bound(counted, (error) =>
+      error instanceof StoreUnavailableError ? error : this.#unavailable(`rate limit ${operation}`, error),
+    );
   }
 }
 

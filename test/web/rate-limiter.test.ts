@@ -62,6 +62,16 @@ for (const backend of backends()) {
       assert.equal((await limiter.hit('login', '198.51.100.1'))?.allowed, true, 'another limit');
     });
 
+    it("a refusal's Retry-After is what is left of the window, not the whole window", async function () {
+      this.timeout(5000);
+      const key = '198.51.100.77';
+      for (let i = 0; i < 3; i += 1) assert.equal((await limiter.hit('auth', key))?.allowed, true);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const refused = await limiter.hit('auth', key);
+      assert.equal(refused?.allowed, false);
+      assert.ok(refused.retryAfter >= 58 && refused.retryAfter <= 59, String(refused.retryAfter));
+    });
+
     it('check counts nothing; penalize counts failures; the limit-th failure closes', async () => {
       const key = '0xabc@198.51.100.1';
       assert.deepEqual([(await limiter.check('address', key))?.allowed, (await limiter.check('address', key))?.count], [true, 0]);
