@@ -37,6 +37,12 @@ export interface LoginCostOptions {
   prefix: string;
 }
 
+/** BENCH_OURS_ENV="NAME=value …": settings changed for ours only, to price one feature (e.g. RATE_LIMITS=off). */
+function oursEnvOverrides(): Record<string, string> {
+  const pairs = (process.env.BENCH_OURS_ENV ?? '').split(' ').filter(Boolean);
+  return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+}
+
 /** Both stores, memory first; each pair of servers is stopped before the next starts. */
 export async function benchLoginCost(options: LoginCostOptions, progress: (line: string) => void): Promise<LoginCost[]> {
   const { settings, runtime, files, redis, driver, prefix } = options;
@@ -63,6 +69,7 @@ export async function benchLoginCost(options: LoginCostOptions, progress: (line:
         // As deployed: audit events logged, metrics served (scraped or not, they are counted).
         LOG_LEVEL: 'info',
         METRICS_PORT: String(await freePort()),
+        ...oursEnvOverrides(),
       },
       profArgs,
     );

@@ -24,6 +24,7 @@ import { MemoryStore } from './storage/memory-store.js';
 import type { Store } from './storage/store.js';
 import { ClientLogos } from './web/client-logos.js';
 import { health } from './web/health.js';
+import { underPrefixes } from './web/path-prefix.js';
 import { RateLimiter } from './web/rate-limiter.js';
 import { cacheViews } from './web/render.js';
 import { requestId, requestIdOf } from './web/request-id.js';
@@ -105,10 +106,10 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
     rateLimiter,
     ens,
   };
-  provider.use(interactionRoutes(interactionDeps));
+  provider.use(underPrefixes(['/interaction/'], interactionRoutes(interactionDeps)));
   // Cross-device sign-in (a phone wallet signs for this page; cross-device/): its pages wait on this instance.
   const waiting = new WaitingPages(store, provider, config.crossDeviceMaxWaiting);
-  provider.use(crossDeviceRoutes({ ...interactionDeps, waiting }));
+  provider.use(underPrefixes(['/interaction/', '/sign/'], crossDeviceRoutes({ ...interactionDeps, waiting })));
   provider.on('server_error', (_ctx, error) => log.error('oidc-provider server_error', { error: error.message }));
   // First of all middleware: every request gets its X-Request-Id, and every log line written for it its request_id.
   provider.middleware.unshift(requestId);

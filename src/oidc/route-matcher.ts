@@ -63,15 +63,29 @@ interface Dynamic {
   segments: Array<string | null>;
   keys: Array<string | null>;
   name: string;
+  /** Registration order: the first registered of several matching routes wins. */
+  order: number;
+}
+
+interface Known {
+  method: string | undefined;
+  url: string | undefined;
+  name: string | undefined;
 }
 
 export class RouteMatcher {
   readonly #static = new Map<string, Map<string, string>>();
-  readonly #dynamic: Dynamic[] = [];
-  /** Each request's route, found once (the limits, the sign-in hooks and the device link all ask). */
-  readonly #known = new WeakMap<object, { method: string; path: string; name: string | undefined }>();
+  /** Parameterized routes by method, segment count and folded first segment (see #bucket): a request is compared with few. */
+  readonly #dynamic = new Map<string, Dynamic[]>();
+  /**
+   * Each request's route, found once (the limits, the sign-in hooks, metrics
+   * and the device link all ask), kept on the request's context under this
+   * matcher's own key with the raw method and URL it was found for.
+   */
+  readonly #known = Symbol('route');
 
   constructor(routes: readonly RouteSpec[]) {
+    let order = 0;
     for (const route of routes) {
       const methods = route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
       if (!route.path.includes('/:')) {
@@ -84,7 +98,12 @@ export class RouteMatcher {
       const raw = route.path.split('/');
       const segments = raw.map((segment) => (segment.startsWith(':') ? null : fold(segment)));
       const keys = raw.map((segment) => (segment.startsWith(':') ? segment.slice(1) : null));
-      for (const method of methods) this.#dynamic.push({ method, segments, keys, name: route.name });
+      for (const method of methods) {
+        const bucket = RouteMatcher.#bucket(method, segments.length, segments[1] ?? null);
+        const list = this.#dynamic.get(bucket) ?? [];
+        this.#dynamic.set(bucket, list);
+        list.push({ method, segments, keys, name: route.name, order: order++ });
+      }
     }
   }
 
@@ -97,11 +116,13 @@ export class RouteMatcher {
   }
 
   /** The name of the route a Koa request goes to, if any (worked out once per request). */
-  routeOf(ctx: { method: string; path: string }): string | undefined {
-    const known = this.#known.get(ctx);
-    if (known !== undefined && known.method === ctx.method && known.path === ctx.path) return known.name;
+  routeOf(ctx: { method: string; path: string; req: { method?: string; url?: string } }): string | undefined {
+    const { req } = ctx;
+    const held = ctx as unknown as Record<symbol, Known | undefined>;
+    const known = held[this.#known];
+    if (known !== undefined && known.url === req.url && known.method === req.method) return known.name;
     const name = this.match(ctx.method, ctx.path)?.name;
-    this.#known.set(ctx, { method: ctx.method, path: ctx.path, name });
+    held[this.#known] = { method: req.method, url: req.url, name };
     return name;
   }
 
@@ -114,14 +135,21 @@ export class RouteMatcher {
     return (ctx, next) => (wanted.has(this.routeOf(ctx) ?? '') ? middleware(ctx, next) : next());
   }
 
+  static #bucket(method: string, length: number, first: string | null): string {
+    return `${method} ${length} ${first === null ? ':' : `/${first}`}`;
+  }
+
   #lookup(method: string, path: string): RouteMatch | undefined {
     const folded = fold(path);
     const name = this.#static.get(folded)?.get(method);
     if (name !== undefined) return { name, params: {} };
     const parts = path.split('/');
     const foldedParts = folded.split('/');
-    for (const candidate of this.#dynamic) {
-      if (candidate.method !== method || candidate.segments.length !== parts.length) continue;
+    // Only routes with as many segments and this first segment, or (in a custom layout) a parameter first, in registration order.
+    const literal = this.#dynamic.get(RouteMatcher.#bucket(method, parts.length, foldedParts[1] ?? null)) ?? [];
+    const parameter = this.#dynamic.get(RouteMatcher.#bucket(method, parts.length, null));
+    const candidates = parameter === undefined ? literal : [...literal, ...parameter].sort((a, b) => a.order - b.order);
+    for (const candidate of candidates) {
       const params: Record<string, string> = {};
       const matched = candidate.segments.every((segment, i) => {
         if (segment !== null) return segment === foldedParts[i];

@@ -58,7 +58,7 @@ describe('request time route names', () => {
       ['GET', '/Zx9_uid', 'other'],
     ];
     for (const [method, path, name] of cases) {
-      assert.equal(nameOf({ method, path } as Context), name, `${method} ${path}`);
+      assert.equal(nameOf({ method, path, req: { method, url: path } } as unknown as Context), name, `${method} ${path}`);
     }
   });
 
