@@ -15,5 +15,6 @@ export function underPrefixes<M extends Middleware<any, any>>(prefixes: readonly
     const path = fold(ctx.path);
     return folded.some((prefix) => path.startsWith(prefix)) ? middleware(ctx, next) : next();
   };
-  return gated as M;
+  // What the router's middleware carries (@koa/router: its `router`) stays visible on the gated one.
+  return Object.assign(gated, middleware) as M;
 }
