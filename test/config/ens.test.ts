@@ -4,21 +4,11 @@
  * names the setting (never an RPC URL's secret).
  */
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/config/config-error.js';
 import { DEFAULT_ENS_CACHE_TTL_S, DEFAULT_ENS_TIMEOUT_MS, MAINNET_ENS_REGISTRY } from '../../src/config/ens.js';
 import { readConfig } from '../../src/config/env.js';
+import { problemsOf } from '../support/config.js';
 
 const SECRET = 'KEY-0c9e1f';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    readConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems;
-  }
-  return [];
-}
 
 describe('ENS settings', () => {
   it('defaults: the chain-1 entry of RPC_URLS, the mainnet registry, 2000 ms, one hour', () => {

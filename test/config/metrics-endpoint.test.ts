@@ -1,18 +1,8 @@
 /** METRICS_PORT and METRICS_HOST: off unless METRICS_PORT is set; every bad value a problem that stops the start. */
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/config/config-error.js';
 import { readConfig } from '../../src/config/env.js';
+import { problemsOf } from '../support/config.js';
 import { parseMetricsEndpoint } from '../../src/config/metrics-endpoint.js';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    readConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  return [];
-}
 
 describe('METRICS_PORT, METRICS_HOST', () => {
   it('unset or blank: no metrics', () => {

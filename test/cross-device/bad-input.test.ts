@@ -9,30 +9,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
-import { generateJwks } from '../../src/config/keys.js';
-import { log } from '../../src/log.js';
+import { type BadInputCase, badInputHarness, FORM_TYPE, JSON_TYPE, problemsIn } from '../support/bad-input.js';
 import { type AnyWallet, authorizeUrl, newAuthRequest, startInteraction } from '../support/flow.js';
-import { type RawRequest, type RawResponse, rawRequest } from '../support/raw-request.js';
-import { BACKENDS, newNamespace, startServer, type TestServer } from '../support/server.js';
-import { probeStore, type StoreProbe } from '../support/store-probe.js';
+import type { RawRequest } from '../support/raw-request.js';
+import { BACKENDS } from '../support/server.js';
 import { FIRST_PARTY } from '../support/test-clients.js';
-
-interface Case {
-  name: string;
-  status: number;
-  error: string;
-  request: RawRequest;
-}
-
-const JSON_TYPE = { 'Content-Type': 'application/json' };
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
-
-function errorCodeOf(response: RawResponse): string | undefined {
-  const type = String(response.headers['content-type'] ?? '');
-  if (type.startsWith('application/json')) return (JSON.parse(response.text) as { error?: string }).error;
-  if (type.startsWith('text/html')) return /<p class="error-code">([^<]*)<\/p>/.exec(response.text)?.[1];
-  return undefined;
-}
 
 const HANDLES: [string, string][] = [
   ['an unknown handle', randomBytes(18).toString('base64url')],
@@ -47,8 +28,8 @@ const HANDLES: [string, string][] = [
   ['a dot-dot handle', '..'],
 ];
 
-async function corpus(_server: TestServer, live: { handle: string; otherMessage: string; wallet: AnyWallet }): Promise<Case[]> {
-  const cases: Case[] = [];
+async function corpus(live: { handle: string; otherMessage: string; wallet: AnyWallet }): Promise<BadInputCase[]> {
+  const cases: BadInputCase[] = [];
   const { handle } = live;
   for (const [name, bad] of HANDLES) {
     cases.push({ name: `page: ${name}`, status: 404, error: 'invalid_link', request: { method: 'GET', path: `/sign/${bad}` } });
@@ -116,28 +97,10 @@ async function corpus(_server: TestServer, live: { handle: string; otherMessage:
 for (const backend of BACKENDS) {
   describe(`bad input at /sign/<handle> (${backend})`, function () {
     this.timeout(60_000);
-    let server: TestServer;
-    let probe: StoreProbe;
-    const namespace = newNamespace();
-    const logError = log.error;
-    const logged: string[] = [];
-
-    before(async () => {
-      server = await startServer({
-        backend,
-        env: { RATE_LIMITS: 'off' },
-        shared: { jwks: await generateJwks(), cookieKeys: [randomBytes(32).toString('hex')], namespace },
-      });
-      probe = await probeStore(server.store, namespace);
-      log.error = (message, fields) => logged.push(`${message} ${JSON.stringify(fields)}`);
-    });
-    after(async () => {
-      log.error = logError;
-      await probe?.close();
-      await server?.close();
-    });
+    const harness = badInputHarness(backend);
 
     it('every bad input is a 4xx with its error code, and writes nothing', async () => {
+      const { server } = harness;
       const links: string[] = [];
       for (let n = 0; n < 2; n++) {
         const agent = supertest.agent(server.issuer);
@@ -150,27 +113,9 @@ for (const backend of BACKENDS) {
       const built = await supertest(server.issuer)
         .get(`/sign/${other}/message?address=${wallet.address}&chainId=1`)
         .set('Accept', 'application/json');
-      const cases = await corpus(server, { handle, otherMessage: String(built.body.message), wallet });
-      const direct = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
-      const failures: string[] = [];
-      probe.takeWrites();
-      for (const item of cases) {
-        for (const accept of ['application/json', 'text/html']) {
-          const label = `${item.name} (Accept: ${accept})`;
-          const keys = await probe.keys();
-          const response = await rawRequest(direct, { ...item.request, headers: { Accept: accept, ...item.request.headers } });
-          const writes = probe.takeWrites();
-          const error = errorCodeOf(response);
-          if (response.status !== item.status || error !== item.error) {
-            failures.push(
-              `${label}: expected ${item.status} ${item.error}, got ${response.status} ${error ?? response.text.slice(0, 200)}`,
-            );
-          }
-          if (/\bat .+:\d+:\d+/.test(response.text)) failures.push(`${label}: a stack trace in the answer`);
-          if (writes.length > 0 || (await probe.keys()) !== keys) failures.push(`${label}: wrote ${writes.join(', ') || 'keys'}`);
-          if (logged.length > 0) failures.push(`${label}: logged ${logged.splice(0).join('; ')}`);
-        }
-      }
+      const cases = await corpus({ handle, otherMessage: String(built.body.message), wallet });
+      harness.probe.takeWrites();
+      const failures = await problemsIn(harness, cases);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
       assert.equal(failures.length, 0, `${failures.length} problems in ${cases.length * 2} answers:\n${failures.join('\n')}`);
       // The link is still live after all that.

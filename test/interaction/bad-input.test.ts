@@ -14,9 +14,7 @@ import { gzipSync } from 'node:zlib';
 import type Router from '@koa/router';
 import { Wallet } from 'ethers';
 import supertest from 'supertest';
-import { generateJwks } from '../../src/config/keys.js';
 import type { InteractionView } from '../../src/interaction/view-model.js';
-import { log } from '../../src/log.js';
 import { FIRST_PARTY, THIRD_PARTY } from '../support/test-clients.js';
 import {
   type Agent,
@@ -29,9 +27,9 @@ import {
   postLogin,
   startInteraction,
 } from '../support/flow.js';
-import { agentCookies, type RawRequest, type RawResponse, rawRequest } from '../support/raw-request.js';
-import { BACKENDS, newNamespace, startServer, type TestServer } from '../support/server.js';
-import { probeStore, type StoreProbe } from '../support/store-probe.js';
+import { type BadInputCase, badInputHarness, FORM_TYPE, JSON_TYPE, problemsIn } from '../support/bad-input.js';
+import { agentCookies, type RawRequest } from '../support/raw-request.js';
+import { BACKENDS, type TestServer } from '../support/server.js';
 
 type Step = 'login' | 'consent';
 
@@ -79,15 +77,6 @@ interface World {
   attempt: { message: string; signature: string };
 }
 
-interface Case {
-  name: string;
-  status: number;
-  error: string;
-  request: RawRequest;
-}
-
-const JSON_TYPE = { 'Content-Type': 'application/json' };
-const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
 const INVALID_INTERACTION = [400, 'invalid_interaction'] as const;
 const INVALID_REQUEST = [400, 'invalid_request'] as const;
 const TOO_LARGE = [413, 'invalid_request'] as const;
@@ -114,7 +103,7 @@ function requestTo(route: RouteSpec, world: World, uid: string, cookie: string |
 }
 
 /** Wrong URLs and cookies: every route. */
-function interactionCases(route: RouteSpec, world: World): Case[] {
+function interactionCases(route: RouteSpec, world: World): BadInputCase[] {
   const own = world.live[route.step];
   const cases: [string, string, string | undefined][] = [
     ['no interaction cookie', own.uid, undefined],
@@ -140,7 +129,7 @@ function interactionCases(route: RouteSpec, world: World): Case[] {
     ['a dot-dot uid', '..', own.cookie],
   ];
   const [status, error] = INVALID_INTERACTION;
-  const all: Case[] = cases.map(([name, uid, cookie]) => ({ name, status, error, request: requestTo(route, world, uid, cookie) }));
+  const all: BadInputCase[] = cases.map(([name, uid, cookie]) => ({ name, status, error, request: requestTo(route, world, uid, cookie) }));
   if (route.stepOnly) {
     const other: Step = route.step === 'login' ? 'consent' : 'login';
     const { uid, cookie } = world.live[other];
@@ -155,7 +144,7 @@ function interactionCases(route: RouteSpec, world: World): Case[] {
 }
 
 /** Bodies that are bad whatever fields the route takes: every POST route. */
-function bodyCases(route: RouteSpec, world: World): Case[] {
+function bodyCases(route: RouteSpec, world: World): BadInputCase[] {
   const json = (body: string | Buffer) => ({ headers: JSON_TYPE, body });
   const form = (body: string) => ({ headers: FORM_TYPE, body });
   const typed = (type: string | undefined, body: string, more: Record<string, string> = {}) => ({
@@ -237,7 +226,7 @@ function bodyCases(route: RouteSpec, world: World): Case[] {
 }
 
 /** Missing, repeated and mistyped fields: routes that take fields. */
-function fieldCases(route: RouteSpec, world: World): Case[] {
+function fieldCases(route: RouteSpec, world: World): BadInputCase[] {
   const own = world.live[route.step];
   const cases: [string, Input][] = [
     ['no body', { headers: {}, body: undefined }],
@@ -274,7 +263,7 @@ function fieldCases(route: RouteSpec, world: World): Case[] {
 }
 
 /** Control characters and look-alikes in an otherwise correct, correctly signed message: the login route. */
-async function siweCases(route: RouteSpec, world: World): Promise<Case[]> {
+async function siweCases(route: RouteSpec, world: World): Promise<BadInputCase[]> {
   const own = world.live[route.step];
   const good = messageFor(world.view, world.wallet.address);
   const edits: [string, string, string][] = [
@@ -294,7 +283,7 @@ async function siweCases(route: RouteSpec, world: World): Promise<Case[]> {
     ['a Cyrillic letter in the nonce', good.replace(/Nonce: (\w)/, 'Nonce: а'), 'malformed_message'],
     ['a Cyrillic х in the address', good.replace(world.wallet.address, world.wallet.address.replace('0x', '0х')), 'malformed_message'],
   ];
-  const cases: Case[] = [];
+  const cases: BadInputCase[] = [];
   for (const [name, message, error] of edits) {
     assert.notEqual(message, good, `${name}: the edit applies`);
     const body = JSON.stringify({ message, signature: await world.wallet.signMessage(message) });
@@ -330,7 +319,7 @@ async function siweCases(route: RouteSpec, world: World): Promise<Case[]> {
 }
 
 /** Repeated, missing and look-alike query parameters: the message route. */
-function queryCases(route: RouteSpec, world: World): Case[] {
+function queryCases(route: RouteSpec, world: World): BadInputCase[] {
   const own = world.live[route.step];
   const address = world.wallet.address;
   // An EIP-55 test vector (0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed) with one letter's case flipped.
@@ -362,7 +351,7 @@ function queryCases(route: RouteSpec, world: World): Case[] {
   }));
 }
 
-async function corpusFor(route: RouteSpec, world: World): Promise<Case[]> {
+async function corpusFor(route: RouteSpec, world: World): Promise<BadInputCase[]> {
   return [
     ...interactionCases(route, world),
     ...(route.method === 'POST' ? bodyCases(route, world) : []),
@@ -370,14 +359,6 @@ async function corpusFor(route: RouteSpec, world: World): Promise<Case[]> {
     ...(route.siwe ? await siweCases(route, world) : []),
     ...(route.query ? queryCases(route, world) : []),
   ];
-}
-
-/** The `error` code of an answer: the JSON member, or the code the HTML error page shows. */
-function errorCodeOf(response: RawResponse): string | undefined {
-  const type = String(response.headers['content-type'] ?? '');
-  if (type.startsWith('application/json')) return (JSON.parse(response.text) as { error?: string }).error;
-  if (type.startsWith('text/html')) return /<p class="error-code">([^<]*)<\/p>/.exec(response.text)?.[1];
-  return undefined;
 }
 
 /** The routes the running router serves under /interaction ("POST /interaction/:uid/login"). */
@@ -388,8 +369,6 @@ function routerRoutes(server: TestServer): string[] {
     .filter((layer) => layer.methods.length > 0 && String(layer.path).startsWith('/interaction'))
     .flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method} ${layer.path}`));
 }
-
-const direct = (server: TestServer) => `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
 
 async function liveInteraction(server: TestServer, agent: Agent, clientId: string): Promise<Live> {
   const uid = await startInteraction(agent, authorizeUrl(newAuthRequest(clientId)));
@@ -426,33 +405,19 @@ async function setUp(server: TestServer): Promise<World> {
 for (const backend of BACKENDS) {
   describe(`bad input under /interaction (${backend})`, function () {
     this.timeout(120_000);
-    let server: TestServer;
-    let probe: StoreProbe;
+    // The limits are off (badInputHarness): they are tested in test/oidc/limited-routes.test.ts and
+    // test/interaction/failed-logins.test.ts.
+    const harness = badInputHarness(backend);
     let world: World;
-    const namespace = newNamespace();
-    const logError = log.error;
-    const logged: string[] = [];
 
     before(async () => {
-      server = await startServer({
-        backend,
-        // The corpus is a flood from one address, and a limit's count is a write: the limits are
-        // tested in test/oidc/limited-routes.test.ts and test/interaction/failed-logins.test.ts.
-        env: { RATE_LIMITS: 'off' },
-        shared: { jwks: await generateJwks(), cookieKeys: [randomBytes(32).toString('hex')], namespace },
-      });
-      world = await setUp(server);
-      probe = await probeStore(server.store, namespace);
-      log.error = (message, fields) => logged.push(`${message} ${JSON.stringify(fields)}`);
-    });
-    after(async () => {
-      log.error = logError;
-      await probe?.close();
-      await server?.close();
+      world = await setUp(harness.server);
+      // What setting up wrote is not the corpus's.
+      harness.probe.takeWrites();
     });
 
     it('ROUTES lists every route the router serves under /interaction', () => {
-      const served = routerRoutes(server);
+      const served = routerRoutes(harness.server);
       assert.ok(served.length > 0, 'the interaction router was found');
       assert.deepEqual(served.sort(), ROUTES.map((route) => `${route.method} ${route.path}`).sort());
     });
@@ -461,26 +426,7 @@ for (const backend of BACKENDS) {
       it(`${route.method} ${route.path}: every bad input is a 4xx with its error code, and writes nothing`, async () => {
         const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
         const cases = await corpusFor(route, world);
-        const failures: string[] = [];
-        for (const item of cases) {
-          for (const accept of ['application/json', 'text/html']) {
-            const label = `${item.name} (Accept: ${accept})`;
-            const keys = await probe.keys();
-            const response = await rawRequest(direct(server), { ...item.request, headers: { Accept: accept, ...item.request.headers } });
-            const writes = probe.takeWrites();
-            const keysAfter = await probe.keys();
-            const error = errorCodeOf(response);
-            if (response.status !== item.status || error !== item.error) {
-              failures.push(
-                `${label}: expected ${item.status} ${item.error}, got ${response.status} ${error ?? response.text.slice(0, 200)}`,
-              );
-            }
-            if (/\bat .+:\d+:\d+/.test(response.text)) failures.push(`${label}: a stack trace in the answer`);
-            if (writes.length > 0 || keysAfter !== keys)
-              failures.push(`${label}: wrote ${writes.join(', ') || `${keysAfter - keys} keys`}`);
-            if (logged.length > 0) failures.push(`${label}: logged ${logged.splice(0).join('; ')}`);
-          }
-        }
+        const failures = await problemsIn(harness, cases);
         assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), prototypeBefore, 'Object.prototype is untouched');
         assert.equal(({} as Record<string, unknown>).polluted, undefined);
         assert.equal(failures.length, 0, `${failures.length} problems in ${cases.length * 2} answers:\n${failures.join('\n')}`);
@@ -488,14 +434,14 @@ for (const backend of BACKENDS) {
     }
 
     it('a repeated confirm (a double click) saves one Grant, not one per request', async () => {
-      const agent = supertest.agent(server.issuer);
-      const { uid } = await consentInteraction(server, agent, world.wallet);
-      probe.takeWrites();
+      const agent = supertest.agent(harness.server.issuer);
+      const { uid } = await consentInteraction(harness.server, agent, world.wallet);
+      harness.probe.takeWrites();
       for (let click = 0; click < 3; click += 1) {
         const confirmed = await agent.post(`/interaction/${uid}/confirm`).set('Accept', 'application/json').send({});
         assert.equal(confirmed.status, 200, confirmed.text);
       }
-      const grants = new Set(probe.takeWrites().filter((write) => write.startsWith('set oidc:Grant:')));
+      const grants = new Set(harness.probe.takeWrites().filter((write) => write.startsWith('set oidc:Grant:')));
       assert.equal(grants.size, 1, [...grants].join(', '));
     });
   });
