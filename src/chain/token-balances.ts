@@ -50,7 +50,7 @@ function meets(gate: TokenGate, owner: string, answer: string): boolean {
 }
 
 /** The call data of the one deployless eth_call that reads `gates` (all of one chain) for `owner`. */
-export function gateReadCall(gates: readonly TokenGate[], owner: string): string {
+function gateReadCall(gates: readonly TokenGate[], owner: string): string {
   const reads = gates.map((gate) => readOf(gate, owner));
   const args = abi.encode(['address[]', 'bytes[]'], [reads.map((read) => read.target), reads.map((read) => read.data)]);
   return concat([TOKEN_GATE_READER_BYTECODE, args]);

@@ -40,7 +40,7 @@ export interface Proof {
 
 const HANDLE_BYTES = 18;
 /** The shape of a handle: anything else is refused before the store is asked. */
-export const HANDLE_PATTERN = /^[A-Za-z0-9_-]{24}$/;
+const HANDLE_PATTERN = /^[A-Za-z0-9_-]{24}$/;
 
 const handleKey = (handle: string) => `xdevice:handle:${handle}`;
 const currentKey = (uid: string) => `xdevice:uid:${uid}`;
@@ -50,11 +50,11 @@ const proofKey = (uid: string) => `xdevice:proof:${uid}`;
 export const PROOF_CHANNEL = 'xdevice:proofs';
 
 /** Milliseconds until `exp` (seconds), at least one second. */
-export function ttlUntil(exp: number): number {
+function ttlUntil(exp: number): number {
   return Math.max(exp * 1000 - Date.now(), 1000);
 }
 
-export function isHandle(value: unknown): value is string {
+function isHandle(value: unknown): value is string {
   return typeof value === 'string' && HANDLE_PATTERN.test(value);
 }
 

@@ -8,7 +8,7 @@ import { encode } from 'uqr';
 
 const QUIET_ZONE = 4;
 
-export function qrSvg(text: string): string {
+function qrSvg(text: string): string {
   const { data, size } = encode(text, { ecc: 'M', border: 0 });
   const runs: string[] = [];
   for (let y = 0; y < size; y++) {

@@ -31,7 +31,7 @@ import { isDraining } from '../web/shutdown.js';
 import { hasProof, PROOF_CHANNEL } from './handles.js';
 
 /** A stream ends after this long; the browser reconnects at once (and reads the proof once). */
-export const STREAM_LIFETIME_MS = 60_000;
+const STREAM_LIFETIME_MS = 60_000;
 const KEEP_ALIVE_MS = 20_000;
 const TICK_MS = 1000;
 /** What the browser waits before reconnecting (the `retry` field). */

@@ -26,9 +26,6 @@ export interface EnsProfile {
   picture?: string;
 }
 
-/** Told of every lookup's outcome (tests, metrics): from the cache, the chain, or not known. */
-export type LookupSource = 'cache' | 'chain' | 'failed';
-
 export class EnsProfiles {
   readonly timeoutMs: number;
   readonly #config: EnsConfig;

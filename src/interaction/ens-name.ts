@@ -19,7 +19,7 @@ import { loadInteraction } from './load.js';
 import { readAddress } from './message.js';
 
 /** Addresses one interaction may look up (a person switching between a few accounts). */
-export const MAX_LOOKUPS = 8;
+const MAX_LOOKUPS = 8;
 
 export function ensName({ provider, store, config, ens }: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {

@@ -27,10 +27,8 @@ import { boundResourceOf, type Loaded } from './load.js';
 
 const MAX_FIELD = 8192;
 
-export type SignInAttempt = SiweAttempt;
-
 /** The attempt in the body acceptBody read (strings or absent). */
-export function readAttempt({ message, signature }: Fields): SignInAttempt {
+export function readAttempt({ message, signature }: Fields): SiweAttempt {
   if (!message || !signature) {
     throw new Problem('invalid_request', 'send the signed message and its signature as "message" and "signature"');
   }
@@ -61,7 +59,7 @@ export async function verifySignIn(
   ctx: Context,
   deps: InteractionDeps,
   loaded: Loaded,
-  attempt: SignInAttempt,
+  attempt: SiweAttempt,
   useNonce?: (nonce: string, useChallenge: () => Promise<boolean>) => Promise<boolean>,
 ): Promise<VerifiedSignIn> {
   const { store, config, nonceKey, chains, rateLimiter, gateReader, ens } = deps;

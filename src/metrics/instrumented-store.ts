@@ -11,21 +11,10 @@
  * store's backend directly; web/rate-limiter.ts records them as `rate_limit`.
  */
 import type { Store } from '../storage/store.js';
-import { secondsSince } from './elapsed.js';
 import type { Metrics } from './registry.js';
 
 export function instrumentStore(store: Store, metrics: Metrics): Store {
-  const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      const result = await run();
-      metrics.storeCall(operation, 'ok', secondsSince(start));
-      return result;
-    } catch (error) {
-      metrics.storeCall(operation, 'error', secondsSince(start));
-      throw error;
-    }
-  };
+  const timed = <T>(operation: string, run: () => Promise<T>): Promise<T> => metrics.timeStoreCall(operation, run);
   if (store.kind === 'memory') metrics.watchMemoryStore(() => store.full === true);
   return {
     get kind() {

@@ -22,7 +22,7 @@ import type Provider from 'oidc-provider';
 import { codeLabel, type Metrics } from './registry.js';
 
 /** Events with (ctx, ...): outcomes of the endpoints and of the sign-in. */
-export const OIDC_EVENTS = [
+const OIDC_EVENTS = [
   'authorization.accepted',
   'authorization.success',
   'interaction.started',
@@ -43,7 +43,7 @@ export const OIDC_EVENTS = [
 ] as const;
 
 /** Events with (ctx, error, ...): the error handlers of each endpoint, and server_error. */
-export const OIDC_ERROR_EVENTS = [
+const OIDC_ERROR_EVENTS = [
   'server_error',
   'authorization.error',
   'grant.error',

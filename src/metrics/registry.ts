@@ -28,6 +28,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { RpcCallResult } from '../chain/chain-rpc.js';
 import { LIMIT_NAMES } from '../config/rate-limits.js';
+import { secondsSince } from './elapsed.js';
 
 declare module 'koa' {
   interface DefaultContext {
@@ -36,7 +37,7 @@ declare module 'koa' {
   }
 }
 
-export const METRIC_PREFIX = 'siwe_idp_';
+const METRIC_PREFIX = 'siwe_idp_';
 
 /** How a wallet proved a successful sign-in (the audit event's `wallet_type`). */
 const WALLET_TYPES = ['eoa', 'eip1271', 'eip6492'] as const;
@@ -161,6 +162,19 @@ export class Metrics {
   /** One request refused by the limit `limit` (429). */
   limited(limit: string): void {
     this.rateLimited.labels(limit).inc();
+  }
+
+  /** `run`, counted and timed as one store call `operation`: `ok` when it answered, `error` when it rejected. */
+  async timeStoreCall<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      const result = await run();
+      this.storeCall(operation, 'ok', secondsSince(start));
+      return result;
+    } catch (error) {
+      this.storeCall(operation, 'error', secondsSince(start));
+      throw error;
+    }
   }
 
   /** One store call. */

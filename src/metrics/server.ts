@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { log } from '../log.js';
 import type { Metrics } from './registry.js';
 
-export const METRICS_PATH = '/metrics';
+const METRICS_PATH = '/metrics';
 
 export interface MetricsServer {
   readonly server: Server;
@@ -39,7 +39,7 @@ function answer(response: ServerResponse, status: number, contentType: string, b
   response.end(body);
 }
 
-export function metricsHandler(metrics: Metrics) {
+function metricsHandler(metrics: Metrics) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || pathOf(request.url) !== METRICS_PATH) {
       answer(response, 404, 'text/plain; charset=utf-8', 'Not Found\n');

@@ -34,7 +34,7 @@ const epochSeconds = () => Math.floor(Date.now() / 1000);
  * ignoreExpiration and checks the expiry itself) and the code page says
  * "expired" rather than "not found". oidc-provider never accepts it by then.
  */
-export const EXPIRED_DEVICE_CODE_KEPT_SECONDS = 600;
+const EXPIRED_DEVICE_CODE_KEPT_SECONDS = 600;
 
 /** What anonymous callers create: refused as new at the in-memory store's cap. */
 const CAPPED_MODELS = new Set(['Interaction', 'DeviceCode']);

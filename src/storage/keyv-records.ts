@@ -21,6 +21,17 @@ export interface KeyvRecord<T> {
   expires: number | undefined;
 }
 
+/** A stored `{ value, expires }` as a record, or undefined when it holds no value or is past its `expires`. */
+export function liveRecord<T>(
+  data: { value?: T; expires?: number | null } | undefined | null,
+  now = Date.now(),
+): KeyvRecord<T> | undefined {
+  if (data === undefined || data === null || data.value === undefined) return undefined;
+  const expires = typeof data.expires === 'number' ? data.expires : undefined;
+  if (expires !== undefined && expires <= now) return undefined;
+  return { value: data.value, expires };
+}
+
 export class KeyvRecords {
   readonly #adapter: KeyvRedis<unknown>;
 
@@ -40,10 +51,6 @@ export class KeyvRecords {
 
   /** The record in a stored string, or undefined when it is unreadable or past its `expires` (Redis may keep a key a few ms longer). */
   decode<T>(raw: string, now = Date.now()): KeyvRecord<T> | undefined {
-    const data = deserialize<T>(raw) as { value?: T; expires?: number | null } | undefined;
-    if (data === undefined || data === null || data.value === undefined) return undefined;
-    const expires = typeof data.expires === 'number' ? data.expires : undefined;
-    if (expires !== undefined && expires <= now) return undefined;
-    return { value: data.value as T, expires };
+    return liveRecord(deserialize<T>(raw) as { value?: T; expires?: number | null } | undefined, now);
   }
 }

@@ -3,7 +3,7 @@ import { Keyv } from 'keyv';
 
 import { DEFAULT_MEMORY_STORE_MAX_ENTRIES } from '../config/env.js';
 
-import type { KeyvRecord } from './keyv-records.js';
+import { type KeyvRecord, liveRecord } from './keyv-records.js';
 import type { Store } from './store.js';
 import { SweepingMap } from './sweeping-map.js';
 import { checkSetTtl, checkTtl } from './ttl.js';
@@ -173,11 +173,7 @@ export class MemoryStore implements Store {
    * no concurrent caller can come between (no lock needed).
    */
   #read<T>(key: string): KeyvRecord<T> | undefined {
-    const data = this.#map.get(key) as { value?: T; expires?: number | null } | undefined;
-    if (data === undefined || data.value === undefined) return undefined;
-    const expires = typeof data.expires === 'number' ? data.expires : undefined;
-    if (expires !== undefined && expires <= Date.now()) return undefined;
-    return { value: data.value, expires };
+    return liveRecord(this.#map.get(key) as { value?: T; expires?: number | null } | undefined);
   }
 
   /** Writes a record as keyv.set() would: keyv's layout, the map's own expiry. */

@@ -4,7 +4,14 @@ import { Keyv } from 'keyv';
 import { Deadlines } from './deadlines.js';
 import { KeyvRecords } from './keyv-records.js';
 import { deserialize, serialize } from './keyv-serialization.js';
-import { openRedis, type RedisCommands, type RedisConnection, type RedisSingleClient, type RedisTopology } from './redis-topology.js';
+import {
+  closeClient,
+  openRedis,
+  type RedisCommands,
+  type RedisConnection,
+  type RedisSingleClient,
+  type RedisTopology,
+} from './redis-topology.js';
 import { ReplicatedWrites } from './replicated-writes.js';
 import type { Store } from './store.js';
 import { StoreUnavailableError } from './store-error.js';
@@ -88,14 +95,14 @@ export interface RedisRateLimitBackend {
    * not connected fails at once).
    */
   client: RedisConnection['client'];
-  /** Why nothing can be counted now (no connected master during a failover): fail at once, send nothing. */
-  offline(): string | undefined;
   /** The Redis key of a store key, in this store's namespace ("<namespace>::<key>"). */
   redisKey(key: string): string;
-  /** The bound every store operation gets, in milliseconds. */
-  timeoutMs: number;
-  /** A failure as this store reports it (URL scrubbed of credentials). */
-  unavailable: Unavailable;
+  /**
+   * Runs a count as the store runs its own operations: refused at once while
+   * there is no master (nothing sent), bounded by the store's timeout, and any
+   * failure reported as StoreUnavailableError (credentials scrubbed).
+   */
+  guard<T>(operation: string, run: () => Promise<T>): Promise<T>;
 }
 
 /** KEYS[1] still holds ARGV[1]: replace it with ARGV[2], expiring in ARGV[3] ms; 1 if done, else 0. */
@@ -125,7 +132,6 @@ export class RedisStore implements Store {
   readonly #adapter: KeyvRedis<unknown>;
   readonly #keyv: Keyv;
   readonly #records: KeyvRecords;
-  readonly #timeoutMs: number;
   readonly #deadlines: Deadlines;
   readonly #unavailable: Unavailable;
   readonly #replicated: ReplicatedWrites | undefined;
@@ -146,7 +152,6 @@ export class RedisStore implements Store {
     this.#adapter = adapter;
     this.#keyv = keyv;
     this.#records = new KeyvRecords(adapter);
-    this.#timeoutMs = timeoutMs;
     this.#deadlines = new Deadlines(timeoutMs);
     this.#unavailable = unavailable;
   }
@@ -167,10 +172,8 @@ export class RedisStore implements Store {
   get rateLimitBackend(): RedisRateLimitBackend {
     return {
       client: this.#connection.client,
-      offline: () => this.#connection.offline(),
       redisKey: (key) => this.#records.redisKey(key),
-      timeoutMs: this.#timeoutMs,
-      unavailable: this.#unavailable,
+      guard: (operation, run) => this.#guard(operation, run),
     };
   }
 
@@ -320,11 +323,7 @@ export class RedisStore implements Store {
     }
     return {
       client: duplicate as unknown as PubSubClient,
-      close: async () => {
-        if (!duplicate.isOpen) return;
-        if (duplicate.isReady) await duplicate.close();
-        else duplicate.destroy();
-      },
+      close: () => closeClient(duplicate),
     };
   }
 

@@ -141,6 +141,18 @@ function nodeOf(url: string): RedisNode {
   return { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: parsed.port === '' ? 6379 : Number(parsed.port) };
 }
 
+/** Closes a client of one node: gracefully (QUIT) when connected; otherwise drops its socket at once. */
+export async function closeClient(client: {
+  isOpen: boolean;
+  isReady: boolean;
+  close(): Promise<unknown>;
+  destroy(): void;
+}): Promise<void> {
+  if (!client.isOpen) return;
+  if (client.isReady) await client.close();
+  else client.destroy();
+}
+
 class SingleConnection implements RedisConnection {
   readonly topology = 'single';
   readonly client: RedisSingleClient;
@@ -184,10 +196,8 @@ class SingleConnection implements RedisConnection {
 
   refresh(): void {}
 
-  async close(): Promise<void> {
-    if (!this.client.isOpen) return;
-    if (this.client.isReady) await this.client.close();
-    else this.client.destroy();
+  close(): Promise<void> {
+    return closeClient(this.client);
   }
 }
 

@@ -23,7 +23,7 @@
  * (about one round trip from master to replica) before the answer.
  */
 import { createClient } from '@keyv/redis';
-import type { RedisConnection, RedisNode, RedisSingleClient } from './redis-topology.js';
+import { closeClient, type RedisConnection, type RedisNode, type RedisSingleClient } from './redis-topology.js';
 
 interface NodeClient {
   client: RedisSingleClient;
@@ -110,12 +110,6 @@ export class ReplicatedWrites {
     this.#closed = true;
     const clients = [...this.#clients.values()].map(({ client }) => client);
     this.#clients.clear();
-    await Promise.all(
-      clients.map(async (client) => {
-        if (!client.isOpen) return;
-        if (client.isReady) await client.close();
-        else client.destroy();
-      }),
-    );
+    await Promise.all(clients.map(closeClient));
   }
 }

@@ -11,7 +11,7 @@ interface Entry {
  * kept as objects, not text (memory-store.ts); this is what the size cap
  * counts, in one walk at write time.
  */
-export function approximateChars(value: unknown): number {
+function approximateChars(value: unknown): number {
   // An explicit stack, not recursion: a request can nest values deeply (the `claims` parameter).
   let chars = 0;
   const stack: unknown[] = [value];

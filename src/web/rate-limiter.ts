@@ -25,10 +25,8 @@ import type { Context } from 'koa';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { LIMIT_NAMES, type LimitName, type RateLimit, type RateLimits } from '../config/rate-limits.js';
 import { log } from '../log.js';
-import { secondsSince } from '../metrics/elapsed.js';
 import type { Metrics } from '../metrics/registry.js';
 import { referenceId } from '../oidc/pages.js';
-import { Deadlines } from '../storage/deadlines.js';
 import type { RedisStore } from '../storage/redis-store.js';
 import type { Store } from '../storage/store.js';
 import { StoreUnavailableError } from '../storage/store-error.js';
@@ -49,8 +47,18 @@ interface Counter {
   limiter: RateLimiterAbstract;
 }
 
-/** The one error a Redis failure or timeout is reported as. */
-type Unavailable = (operation: string, error: unknown) => StoreUnavailableError;
+/** rate-limiter-flexible rejects with a RateLimiterRes for "over the limit": a verdict, not a failure. */
+function verdictOrFailure(reason: unknown): RateLimiterRes {
+  if (reason instanceof RateLimiterRes) return reason;
+  throw reason;
+}
+
+/** The in-memory counters answer at once; anything they throw is reported as the store's failure. */
+function inMemory<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  return run().catch((error: unknown) => {
+    throw new StoreUnavailableError(`${operation} failed: ${String(error)}`);
+  });
+}
 
 /**
  * A client address as the limits count it: IPv4 as is; IPv6 by its /64, the
@@ -97,7 +105,7 @@ function expandIpv6(address: string): string[] | undefined {
  * rate-limiter-flexible's own opens with `SET key 0 EX window NX` and reads
  * PTTL on every count.
  */
-export const COUNT_SCRIPT = `local consumed = redis.call('incrby', KEYS[1], ARGV[1])
+const COUNT_SCRIPT = `local consumed = redis.call('incrby', KEYS[1], ARGV[1])
 if consumed == tonumber(ARGV[1]) then
   redis.call('expire', KEYS[1], ARGV[2])
   return {consumed, 1000 * ARGV[2]}
@@ -114,11 +122,8 @@ return {consumed, ttl}`;
 
 export class RateLimiter {
   readonly #counters: Partial<Record<LimitName, Counter>> = {};
-  /** Redis: every count bounded by the store's own bound (memory answers at once). */
-  readonly #deadlines: Deadlines | undefined;
-  /** Redis: why nothing can be counted now (no master during a Sentinel failover), so nothing is sent. */
-  readonly #offline: (() => string | undefined) | undefined;
-  readonly #unavailable: Unavailable;
+  /** How a count runs: on Redis as the store's own operations (bounded, fail fast without a master); in memory, at once. */
+  readonly #guard: <T>(operation: string, run: () => Promise<T>) => Promise<T>;
   readonly #metrics: Metrics | undefined;
 
   /**
@@ -129,10 +134,7 @@ export class RateLimiter {
   constructor(store: Store, limits: RateLimits, metrics?: Metrics) {
     this.#metrics = metrics;
     const redis = store.kind === 'redis' ? (store as RedisStore).rateLimitBackend : undefined;
-    this.#deadlines = redis === undefined ? undefined : new Deadlines(redis.timeoutMs);
-    this.#offline = redis?.offline;
-    this.#unavailable =
-      redis?.unavailable ?? ((operation, error) => new StoreUnavailableError(`rate limit ${operation} failed: ${String(error)}`));
+    this.#guard = redis?.guard ?? inMemory;
     for (const name of LIMIT_NAMES) {
       const limit = limits[name];
       if (limit === null) continue;
@@ -196,41 +198,9 @@ export class RateLimiter {
   }
 
   /** The counter's answer, over the limit or not; a store failure or timeout as StoreUnavailableError. */
-  async #count(
-    counter: Counter,
-    operation: string,
-    run: (limiter: RateLimiterAbstract) => Promise<RateLimiterRes>,
-  ): Promise<RateLimiterRes> {
-    if (this.#metrics === undefined) return this.#countBounded(counter, operation, run);
-    const start = performance.now();
-    try {
-      const res = await this.#countBounded(counter, operation, run);
-      this.#metrics.storeCall('rate_limit', 'ok', secondsSince(start));
-      return res;
-    } catch (error) {
-      this.#metrics.storeCall('rate_limit', 'error', secondsSince(start));
-      throw error;
-    }
-  }
-
-  async #countBounded(
-    counter: Counter,
-    operation: string,
-    run: (limiter: RateLimiterAbstract) => Promise<RateLimiterRes>,
-  ): Promise<RateLimiterRes> {
-    const offline = this.#offline?.();
-    if (offline !== undefined) throw this.#unavailable(`rate limit ${operation}`, new Error(offline));
-    const counted = run(counter.limiter).then(
-      (res) => res,
-      (reason: unknown) => {
-        if (reason instanceof RateLimiterRes) return reason;
-        throw this.#unavailable(`rate limit ${operation}`, reason);
-      },
-    );
-    if (this.#deadlines === undefined) return counted;
-    return this.#deadlines.bound(counted, (error) =>
-      error instanceof StoreUnavailableError ? error : this.#unavailable(`rate limit ${operation}`, error),
-    );
+  #count(counter: Counter, operation: string, run: (limiter: RateLimiterAbstract) => Promise<RateLimiterRes>): Promise<RateLimiterRes> {
+    const count = () => this.#guard(`rate limit ${operation}`, () => run(counter.limiter).catch(verdictOrFailure));
+    return this.#metrics === undefined ? count() : this.#metrics.timeStoreCall('rate_limit', count);
   }
 }
 
