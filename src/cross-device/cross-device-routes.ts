@@ -7,18 +7,13 @@
  * See desktop-routes.ts, phone-routes.ts, handles.ts and waiting-pages.ts.
  */
 import Router from '@koa/router';
-import type { Context, Next } from 'koa';
 import { acceptBody } from '../interaction/body.js';
 import { interactionErrors } from '../interaction/error-responses.js';
+import { noStore } from '../interaction/routes.js';
 import type { CrossDeviceDeps } from './cross-device-deps.js';
 import { events, finish, start } from './desktop-routes.js';
 import { limitCrossDevice } from './limit.js';
 import { phoneMessage, phonePage, phoneSign } from './phone-routes.js';
-
-async function noStore(ctx: Context, next: Next): Promise<void> {
-  ctx.set('Cache-Control', 'no-store');
-  await next();
-}
 
 export function crossDeviceRoutes(deps: CrossDeviceDeps) {
   const router = new Router();

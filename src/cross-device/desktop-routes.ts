@@ -17,13 +17,10 @@ import { respondRedirect } from '../interaction/respond.js';
 import { Problem } from '../web/problem.js';
 import { TOO_MANY_REQUESTS } from '../web/rate-limiter.js';
 import type { CrossDeviceDeps } from './cross-device-deps.js';
-import { handleFor, takeProof } from './handles.js';
+import { handleFor, phoneLink, takeProof } from './handles.js';
 import { refuseLogin } from '../gates/login-gates.js';
 import { finishInteraction } from '../interaction/finish.js';
 import { qrDataUri } from './qr-svg.js';
-
-/** The phone's link for a handle. */
-export const phoneLink = (issuer: string, handle: string) => `${issuer}/sign/${handle}`;
 
 export function start({ provider, store, config }: CrossDeviceDeps) {
   return async (ctx: Context): Promise<void> => {

@@ -47,6 +47,9 @@ const currentKey = (uid: string) => `xdevice:uid:${uid}`;
 const proofKey = (uid: string) => `xdevice:proof:${uid}`;
 
 /** The store channel a verified proof is announced on (its message: the interaction's uid). */
+/** The phone's link for a handle: `${ISSUER}/sign/<handle>`. */
+export const phoneLink = (issuer: string, handle: string) => `${issuer}/sign/${handle}`;
+
 export const PROOF_CHANNEL = 'xdevice:proofs';
 
 /** Milliseconds until `exp` (seconds), at least one second. */

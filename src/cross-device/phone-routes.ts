@@ -16,23 +16,21 @@
  */
 import type { Context } from 'koa';
 import { errors } from 'oidc-provider';
-import { brandingFor } from '../interaction/branding.js';
+import { clientBranding } from '../interaction/branding.js';
 import { CHAIN_NAMES } from '../interaction/chain-names.js';
 import { noteClaims, noteLoginAttempt } from '../interaction/audit.js';
 import { fieldsOf } from '../interaction/body.js';
-import { challengeFor } from '../interaction/challenge.js';
-import { deviceRequestOf, type Loaded } from '../interaction/load.js';
-import { readAddress, readChainId } from '../interaction/message.js';
+import { type Loaded, loadedOf } from '../interaction/load.js';
+import { messageFor } from '../interaction/message.js';
 import { wantsJson } from '../interaction/respond.js';
 import { auditSignIn, readAttempt, verifySignIn } from '../interaction/sign-in.js';
 import { deniedDescription } from '../gates/login-gates.js';
-import { interactionView, siweFields } from '../interaction/view-model.js';
-import { formatSiweMessage } from '../siwe/eip4361.js';
+import { interactionView } from '../interaction/view-model.js';
 import { Problem } from '../web/problem.js';
 import { renderPage } from '../web/render.js';
 import type { CrossDeviceDeps } from './cross-device-deps.js';
 import { deepLinks } from './deep-links.js';
-import { findHandle, type HandleRecord, recordProof, useHandle } from './handles.js';
+import { findHandle, type HandleRecord, phoneLink, recordProof, useHandle } from './handles.js';
 
 const invalidLink = () =>
   new Problem(
@@ -53,33 +51,29 @@ async function loadByHandle(ctx: Context, { provider, store }: CrossDeviceDeps):
   if (!record) throw invalidLink();
   const interaction = await provider.Interaction.find(record.uid);
   if (interaction?.prompt?.name !== 'login' || interaction.result) throw invalidLink();
-  const client = await provider.Client.find(String(interaction.params.client_id));
-  if (!client) throw invalidLink();
-  const loaded = interaction as unknown as Loaded['interaction'];
-  // A device sign-in binds its message to the device request (resources[0]), on the phone as on the computer.
-  const device = await deviceRequestOf(provider, loaded).catch((error: unknown) => {
+  // Its client, and for a device sign-in the device request its message binds to (resources[0]), as on the computer.
+  const loaded = await loadedOf(provider, interaction as unknown as Loaded['interaction']).catch((error: unknown) => {
     if (error instanceof errors.SessionNotFound) throw invalidLink();
     throw error;
   });
-  return { handle, record, interaction: loaded, client, ...(device ? { device } : {}) };
+  return { ...loaded, handle, record };
 }
 
 export function phonePage(deps: CrossDeviceDeps) {
   return async (ctx: Context): Promise<void> => {
     const loaded = await loadByHandle(ctx, deps);
-    const { config, nonceKey } = deps;
-    const view = interactionView(loaded, siweFields(loaded, config, challengeFor(nonceKey, loaded.interaction)));
-    const branding = await brandingFor(view, deps.logos);
+    const { config } = deps;
+    const view = interactionView(loaded, null);
     await renderPage(ctx, 'sign', {
       // The phone has no cookie of the interaction, so no logo (served under /interaction/:uid): the monogram.
-      branding: { ...branding, logo: null },
+      branding: clientBranding(view.client, null),
       handle: loaded.handle,
       code: loaded.record.code,
       origin: config.issuer,
       domain: config.siweDomain,
       page: { handle: loaded.handle, chainIds: config.chainIds, loginHint: view.loginHint },
       chainNames: CHAIN_NAMES,
-      links: deepLinks(`${config.issuer}/sign/${loaded.handle}`),
+      links: deepLinks(phoneLink(config.issuer, loaded.handle)),
       uiLocales: loaded.interaction.params.ui_locales,
     });
   };
@@ -87,15 +81,7 @@ export function phonePage(deps: CrossDeviceDeps) {
 
 export function phoneMessage(deps: CrossDeviceDeps) {
   return async (ctx: Context): Promise<void> => {
-    const loaded = await loadByHandle(ctx, deps);
-    const address = readAddress(ctx.query.address);
-    const chainId = readChainId(ctx.query.chainId, deps.config.chainIds);
-    const {
-      scheme: _scheme,
-      chainIds: _chainIds,
-      ...fields
-    } = siweFields(loaded, deps.config, challengeFor(deps.nonceKey, loaded.interaction));
-    ctx.body = { address, chainId, message: formatSiweMessage({ ...fields, address, chainId }) };
+    ctx.body = messageFor(await loadByHandle(ctx, deps), deps, ctx.query);
   };
 }
 
@@ -116,12 +102,10 @@ export function phoneSign(deps: CrossDeviceDeps) {
       { ...attempt, parsed },
       async (_nonce, useChallenge) => (await useHandle(store, loaded.handle, uid)) && useChallenge(),
     );
-    if (signIn.deniedBy.length > 0) {
-      // The desktop's finish ends the sign-in with access_denied (it holds the interaction's cookie); the phone is told why.
-      await recordProof(store, uid, exp, { login: signIn.login, deniedBy: signIn.deniedBy });
-      throw new Problem('access_denied', deniedDescription(signIn.deniedBy), 403);
-    }
-    await recordProof(store, uid, exp, { login: signIn.login });
+    const denied = signIn.deniedBy.length > 0;
+    await recordProof(store, uid, exp, { login: signIn.login, ...(denied ? { deniedBy: signIn.deniedBy } : {}) });
+    // The desktop's finish ends a denied sign-in with access_denied (it holds the interaction's cookie); the phone is told why.
+    if (denied) throw new Problem('access_denied', deniedDescription(signIn.deniedBy), 403);
     auditSignIn(ctx, signIn);
     if (wantsJson(ctx)) {
       ctx.body = { status: 'signed', code: loaded.record.code };

@@ -49,6 +49,11 @@ export async function loadInteraction(ctx: Context, provider: Provider, prompt?:
   if (prompt && interaction.prompt.name !== prompt) {
     throw new Problem('invalid_request', `this sign-in step expects ${interaction.prompt.name}, not ${prompt}`);
   }
+  return loadedOf(provider, interaction);
+}
+
+/** An interaction with its client and, for a device sign-in, its device request (either gone: SessionNotFound). */
+export async function loadedOf(provider: Provider, interaction: Interaction): Promise<Loaded> {
   const client = await provider.Client.find(String(interaction.params.client_id));
   if (!client) throw new errors.SessionNotFound('the client of this interaction no longer exists');
   const device = await deviceRequestOf(provider, interaction);

@@ -9,7 +9,7 @@ import { SiweError } from '../siwe/siwe-error.js';
 import { formatSiweMessage } from '../siwe/eip4361.js';
 import { challengeFor } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
-import { loadInteraction } from './load.js';
+import { type Loaded, loadInteraction } from './load.js';
 import { Problem } from '../web/problem.js';
 import { siweFields } from './view-model.js';
 
@@ -32,13 +32,20 @@ export function readChainId(raw: unknown, allowed: readonly number[]): number {
   return chainId;
 }
 
-export function message({ provider, config, nonceKey }: InteractionDeps) {
+/** The answer for `?address=…&chainId=…`: the exact text to sign for a loaded interaction (here and on the phone). */
+export function messageFor(
+  loaded: Loaded,
+  { config, nonceKey }: Pick<InteractionDeps, 'config' | 'nonceKey'>,
+  query: Context['query'],
+): { address: string; chainId: number; message: string } {
+  const address = readAddress(query.address);
+  const chainId = readChainId(query.chainId, config.chainIds);
+  const { scheme: _scheme, chainIds: _chainIds, ...fields } = siweFields(loaded, config, challengeFor(nonceKey, loaded.interaction));
+  return { address, chainId, message: formatSiweMessage({ ...fields, address, chainId }) };
+}
+
+export function message(deps: InteractionDeps) {
   return async (ctx: Context): Promise<void> => {
-    const loaded = await loadInteraction(ctx, provider, 'login');
-    const challenge = challengeFor(nonceKey, loaded.interaction);
-    const address = readAddress(ctx.query.address);
-    const chainId = readChainId(ctx.query.chainId, config.chainIds);
-    const { scheme: _scheme, chainIds: _chainIds, ...fields } = siweFields(loaded, config, challenge);
-    ctx.body = { address, chainId, message: formatSiweMessage({ ...fields, address, chainId }) };
+    ctx.body = messageFor(await loadInteraction(ctx, deps.provider, 'login'), deps, ctx.query);
   };
 }

@@ -17,7 +17,8 @@ import { logo } from './logo.js';
 import { message } from './message.js';
 import { show } from './show.js';
 
-async function noStore(ctx: Context, next: Next): Promise<void> {
+/** Nothing under /interaction (or the phone's /sign) is cached: every answer is for one sign-in. */
+export async function noStore(ctx: Context, next: Next): Promise<void> {
   ctx.set('Cache-Control', 'no-store');
   await next();
 }
