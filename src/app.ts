@@ -102,7 +102,6 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
     nonceKey: nonceKeyFrom(cookieKeys[0]!),
     logos: new ClientLogos(clients),
     chains,
-    gateReader: chains,
     rateLimiter,
     ens,
   };

@@ -94,14 +94,14 @@ export async function configCheck(io: Io): Promise<number> {
   const steps: Array<Promise<void>> = [];
   const jwksFile = optional(io.env.JWKS_FILE);
   const clientsFile = optional(io.env.CLIENTS_FILE);
-  // From the configuration when it reads: REDIS_URL may come from REDIS_URL_FILE.
-  const redisUrl = config ? config.redisUrl : optional(io.env.REDIS_URL);
   if (jwksFile) steps.push(checkKeys(jwksFile, report));
   else report.notes.push('JWKS_FILE is not set: the server generates signing keys at every start (development only)');
   if (clientsFile) steps.push(checkClients(clientsFile, config, report));
   else report.notes.push('CLIENTS_FILE is not set: the server serves the development client (development only)');
+  // From the configuration when it reads (REDIS_URL may come from REDIS_URL_FILE); else REDIS_URL as it stands.
   // REDIS_SENTINELS and REDIS_CLUSTER_NODES only through the configuration (it checks their combination).
-  const redis = config ? config.redis : redisUrl ? { topology: { kind: 'single' as const, url: redisUrl }, waitReplicas: 0 } : undefined;
+  const plainUrl = config ? undefined : optional(io.env.REDIS_URL);
+  const redis = config ? config.redis : plainUrl ? { topology: { kind: 'single' as const, url: plainUrl }, waitReplicas: 0 } : undefined;
   if (redis) steps.push(checkRedis(redis, report));
   for (const outcome of await Promise.allSettled(steps)) {
     if (outcome.status === 'rejected') collect(report, outcome.reason);

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from './config-error.js';
 import { type EnsConfig, type EnsOff, parseEns } from './ens.js';
-import { optional } from './values.js';
+import { optional, parseInteger } from './values.js';
 import { parseLifetimes, type Lifetimes } from './lifetimes.js';
 import { parsePrivateNetworkHosts } from './private-network-hosts.js';
 import { parseRateLimits, type RateLimits } from './rate-limits.js';
@@ -80,14 +80,6 @@ const MIN_COOKIE_KEY_LENGTH = 32;
 
 export function isLoopback(hostname: string): boolean {
   return LOOPBACK.has(hostname);
-}
-
-function parseInteger(name: string, raw: string, min: number, max: number, problems: string[]): number {
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-    return min;
-  }
-  return Number(raw);
 }
 
 function parseIssuer(raw: string, production: boolean, problems: string[]): URL | undefined {

@@ -14,7 +14,7 @@
  * but its scheme, host and port).
  */
 import type { RedisNode, RedisSettings } from '../storage/redis-topology.js';
-import { optional } from './values.js';
+import { optional, parseInteger } from './values.js';
 
 export const MAX_WAIT_REPLICAS = 16;
 
@@ -49,7 +49,13 @@ export function parseRedis(env: NodeJS.ProcessEnv, problems: string[]): RedisSet
     if (rawWait !== undefined) problems.push('REDIS_WAIT_REPLICAS needs REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
     return undefined;
   }
-  const waitReplicas = parseWaitReplicas(rawWait, sentinels !== undefined ? 1 : 0, problems);
+  const waitReplicas = parseInteger(
+    'REDIS_WAIT_REPLICAS',
+    rawWait ?? String(sentinels !== undefined ? 1 : 0),
+    0,
+    MAX_WAIT_REPLICAS,
+    problems,
+  );
   if (url !== undefined) {
     const problem = redisUrlProblem(url);
     if (problem !== undefined) problems.push(`REDIS_URL ${problem}`);
@@ -76,15 +82,6 @@ export function parseRedis(env: NodeJS.ProcessEnv, problems: string[]): RedisSet
     };
   }
   return { topology: { kind: 'cluster', nodes: parseClusterNodes(clusterNodes!, problems) }, waitReplicas };
-}
-
-function parseWaitReplicas(raw: string | undefined, fallback: number, problems: string[]): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) > MAX_WAIT_REPLICAS) {
-    problems.push(`REDIS_WAIT_REPLICAS must be a whole number from 0 to ${MAX_WAIT_REPLICAS}, got "${raw}"`);
-    return fallback;
-  }
-  return Number(raw);
 }
 
 /** What is wrong with a redis URL (never repeating it), or undefined. */

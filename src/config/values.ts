@@ -19,3 +19,12 @@ export function parseChoice<T extends string>(
   problems.push(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
   return fallback;
 }
+
+/** A whole number from `min` to `max`; anything else is a problem naming the setting (and `min` is returned). */
+export function parseInteger(name: string, raw: string, min: number, max: number, problems: string[]): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    return min;
+  }
+  return Number(raw);
+}

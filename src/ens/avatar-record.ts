@@ -15,6 +15,7 @@
  * The picture is a URL the relying party may show; our own login page shows
  * the image through ens/avatar-images.ts, never from the other origin.
  */
+import { readCappedBody } from '../web/capped-body.js';
 import type { EnsChain } from './ens-chain.js';
 
 /** The provider's guarded fetch (oidc/outbound-fetch.ts). */
@@ -78,12 +79,8 @@ async function readMetadata(uri: string, { fetch, signal }: AvatarContext): Prom
   try {
     const response = await fetch(url, { redirect: 'error', signal, headers: { accept: 'application/json' } });
     if (!response.ok || !response.body) return undefined;
-    if (Number(response.headers.get('content-length') ?? 0) > MAX_METADATA_BYTES) {
-      await response.body.cancel().catch(() => undefined);
-      return undefined;
-    }
-    const text = await response.text();
-    return text.length > MAX_METADATA_BYTES ? undefined : JSON.parse(text);
+    const body = await readCappedBody(response, MAX_METADATA_BYTES, () => new RangeError(`larger than ${MAX_METADATA_BYTES} bytes`));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     // Refused by the guard, unreachable, too slow or not JSON: no picture.
     return undefined;

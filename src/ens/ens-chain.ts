@@ -57,7 +57,10 @@ export interface NameResolver {
 
 /** Labels walked up at most when looking for a name's resolver. */
 const MAX_DEPTH = 16;
+// Parsed once: a Contract given a human-readable ABI parses it again on every lookup step.
 const resolverInterface = new Interface(RESOLVER_ABI);
+const erc721Interface = new Interface(ERC721_ABI);
+const erc1155Interface = new Interface(ERC1155_ABI);
 
 export class EnsChain {
   readonly label: string;
@@ -82,7 +85,9 @@ export class EnsChain {
     const reverseNode = namehash(`${checksummed.slice(2).toLowerCase()}.addr.reverse`);
     const reverseResolver = await this.#resolverAt(reverseNode);
     if (!reverseResolver) return undefined;
-    const name = await this.#read<string>(new Contract(reverseResolver, RESOLVER_ABI, this.#provider).getFunction('name')(reverseNode));
+    const name = await this.#read<string>(
+      new Contract(reverseResolver, resolverInterface, this.#provider).getFunction('name')(reverseNode),
+    );
     if (typeof name !== 'string' || name === '' || !isNormalised(name)) return undefined;
     const resolver = await this.resolverOf(name);
     if (!resolver) return undefined;
@@ -97,7 +102,7 @@ export class EnsChain {
     for (let depth = 0; depth < labels.length && depth < MAX_DEPTH; depth++) {
       const found = await this.#resolverAt(namehash(labels.slice(depth).join('.')));
       if (!found) continue;
-      const contract = new Contract(found, RESOLVER_ABI, this.#provider);
+      const contract = new Contract(found, resolverInterface, this.#provider);
       const extended = (await this.#read<boolean>(contract.getFunction('supportsInterface')(EXTENDED_RESOLVER_INTERFACE))) === true;
       if (depth > 0 && !extended) return undefined;
       return { name, node: namehash(name), contract, extended };
@@ -113,10 +118,14 @@ export class EnsChain {
 
   /** The chain id the endpoint serves (asked once): NFT avatars name their chain. */
   chainId(): Promise<bigint> {
-    this.#chainId ??= this.#call(this.#provider.send('eth_chainId', []).then((id: string) => BigInt(id)));
-    this.#chainId.catch(() => {
-      this.#chainId = undefined;
-    });
+    if (this.#chainId === undefined) {
+      const asked = this.#call(this.#provider.send('eth_chainId', []).then((id: string) => BigInt(id)));
+      // A failure is not kept: the next lookup asks again.
+      asked.catch(() => {
+        if (this.#chainId === asked) this.#chainId = undefined;
+      });
+      this.#chainId = asked;
+    }
     return this.#chainId;
   }
 
@@ -128,14 +137,14 @@ export class EnsChain {
     account: string,
   ): Promise<{ holds: boolean; uri: string | undefined }> {
     if (standard === 'erc721') {
-      const token = new Contract(contract, ERC721_ABI, this.#provider);
+      const token = new Contract(contract, erc721Interface, this.#provider);
       const [owner, uri] = await Promise.all([
         this.#read<string>(token.getFunction('ownerOf')(tokenId)),
         this.#read<string>(token.getFunction('tokenURI')(tokenId)),
       ]);
       return { holds: typeof owner === 'string' && getAddress(owner) === getAddress(account), uri };
     }
-    const token = new Contract(contract, ERC1155_ABI, this.#provider);
+    const token = new Contract(contract, erc1155Interface, this.#provider);
     const [balance, uri] = await Promise.all([
       this.#read<bigint>(token.getFunction('balanceOf')(account, tokenId)),
       this.#read<string>(token.getFunction('uri')(tokenId)),

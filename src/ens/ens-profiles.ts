@@ -80,11 +80,10 @@ export class EnsProfiles {
     } catch (error) {
       log.warn('ENS profile not cached: the store cannot be read', { address, error: (error as Error).message });
     }
+    // One deadline: it cuts the avatar's fetch and ends the race, first (its listener is the first), so an
+    // answer cut short by it never wins, and is never cached.
     const deadline = AbortSignal.timeout(this.timeoutMs);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
-    });
+    const timedOut = new Promise<'timeout'>((resolve) => deadline.addEventListener('abort', () => resolve('timeout'), { once: true }));
     const resolution = this.#resolve(address, deadline);
     resolution.catch(() => undefined); // observed below, or abandoned after the deadline
     try {
@@ -102,8 +101,6 @@ export class EnsProfiles {
     } catch (error) {
       log.warn('ENS lookup left out: the lookup failed', { address, error: (error as Error).message });
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -112,8 +109,6 @@ export class EnsProfiles {
     if (!resolver) return {};
     const record = await this.#chain.text(resolver, 'avatar');
     const picture = await pictureOf(record, { chain: this.#chain, fetch: this.#fetch, address, signal });
-    // The picture's fetch was cut by the deadline: the answer is incomplete, and will not be cached (see #lookup).
-    if (signal.aborted) throw new Error('timeout');
     return picture === undefined ? { name: resolver.name } : { name: resolver.name, picture };
   }
 }

@@ -14,12 +14,12 @@ import type { EnsProfiles } from './ens-profiles.js';
 
 /** `sessionMaxAge`: SESSION_MAX_AGE in seconds, the sign-in record's life from the sign-in. */
 export function profileRefresher(profiles: EnsProfiles, store: Store, sessionMaxAge: number): RefreshProfile {
-  return async (address, sessionUid, authTime) => {
+  return async (address, sessionUid, authTime, record) => {
     const profile = await profiles.lookup(address);
     if (profile && sessionUid) {
       const ttlMs = authTime === undefined ? sessionMaxAge * 1000 : (authTime + sessionMaxAge) * 1000 - Date.now();
       try {
-        await updateSignInProfile(store, sessionUid, profile, ttlMs);
+        await updateSignInProfile(store, sessionUid, record, profile, ttlMs);
       } catch (error) {
         log.warn('ENS profile not kept with the sign-in: the store failed', { error: (error as Error).message });
       }

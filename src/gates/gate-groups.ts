@@ -43,15 +43,17 @@ export class GroupStore {
     return this.store.get<string[]>(groupsKey(sessionUid, clientId));
   }
 
-  /** Koa middleware around oidc-provider: after a resume that signed someone in to a gated client, keep its groups. */
+  /**
+   * Koa middleware around oidc-provider, for the routes that finish a sign-in (provider.ts mounts it there only):
+   * after one that signed someone in to a gated client, keep its groups.
+   */
   recordAtSignIn() {
     return async (ctx: Context, next: Next): Promise<void> => {
       await next();
       const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
-      if (oidc?.route !== 'resume' && oidc?.route !== 'device_resume') return;
       const groups = (completedLogin(ctx) as GatedLogin | undefined)?.groups;
-      const session = oidc.session;
-      if (!Array.isArray(groups) || !session?.uid || !oidc.client) return;
+      const session = oidc?.session;
+      if (!Array.isArray(groups) || !session?.uid || !oidc?.client) return;
       await this.keep(undefined, session.uid, oidc.client.clientId, groups);
     };
   }

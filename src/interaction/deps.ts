@@ -16,10 +16,11 @@ export interface InteractionDeps {
   nonceKey: Buffer;
   /** The static clients' logos, served from our origin. */
   logos: ClientLogos;
-  /** Chains with an RPC, for contract-wallet signatures; undefined when RPC_URLS is empty (EOAs only). */
-  chains?: ContractWallets | undefined;
-  /** Reads token gates on the chains with an RPC (the same Chains); undefined when RPC_URLS is empty. */
-  gateReader?: GateReader | undefined;
+  /**
+   * Chains with an RPC: contract-wallet signatures and token gates are read there; undefined when RPC_URLS is
+   * empty (EOAs only, and no client can have gates).
+   */
+  chains?: (ContractWallets & GateReader) | undefined;
   /** The abuse limits' counters: login counts failed sign-ins per Ethereum address (failed-logins.ts). */
   rateLimiter?: RateLimiter | undefined;
   /** ENS lookups for the `profile` scope and the page's name (ens/); undefined when ENS is off. */

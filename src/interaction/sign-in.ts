@@ -62,7 +62,7 @@ export async function verifySignIn(
   attempt: SiweAttempt,
   useNonce?: (nonce: string, useChallenge: () => Promise<boolean>) => Promise<boolean>,
 ): Promise<VerifiedSignIn> {
-  const { store, config, nonceKey, chains, rateLimiter, gateReader, ens } = deps;
+  const { store, config, nonceKey, chains, rateLimiter, ens } = deps;
   const { uid } = loaded.interaction;
   const challenge = challengeFor(nonceKey, loaded.interaction);
   const bound = boundResourceOf(loaded);
@@ -87,7 +87,7 @@ export async function verifySignIn(
   const failures = failedLogins(rateLimiter, ctx);
   // The client's token gates: one step after the proof, before the nonce is used up (gates/login-gates.ts).
   const gates = tokenGatesOf(loaded.client);
-  const gated = gates.length > 0 ? gateStep(gates, gateReader) : undefined;
+  const gated = gates.length > 0 ? gateStep(gates, chains) : undefined;
   let verified: Awaited<ReturnType<typeof verifySiwe>>;
   try {
     verified = await verifySiwe(attempt, expected, withGateStep(failures?.checks ?? SIWE_CHECKS, gated));

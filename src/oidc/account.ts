@@ -43,11 +43,15 @@ export type ExtraClaims = (
   scope: string,
 ) => Promise<Record<string, unknown>>;
 
-/** At a refresh, the address's ENS profile found again (ens/profile-refresh.ts); undefined when it is not known now. */
+/**
+ * At a refresh, the address's ENS profile found again (ens/profile-refresh.ts); undefined when it is not known now.
+ * `record`: the sign-in record of `sessionUid` as this request already read it.
+ */
 export type RefreshProfile = (
   address: string,
   sessionUid: string | undefined,
   authTime: number | undefined,
+  record: SignInRecord | undefined,
 ) => Promise<EnsProfile | undefined>;
 
 /** This request is a refresh_token grant: claims found at the sign-in are found again. */
@@ -79,7 +83,9 @@ export function accountFinder(signInOfSession?: SignInOfSession, refreshProfile?
         if (scopes.has(PROFILE_SCOPE)) {
           // Looked up at the sign-in and again at each refresh (through the cache), never for userinfo.
           const found =
-            refreshProfile && isRefresh(ctx) ? await refreshProfile(parsed.address, tokenLike?.sessionUid, tokenLike?.authTime) : undefined;
+            refreshProfile && isRefresh(ctx)
+              ? await refreshProfile(parsed.address, tokenLike?.sessionUid, tokenLike?.authTime, record)
+              : undefined;
           Object.assign(claims, profileClaims(found ?? record?.profile));
         }
         if (scopes.has(SIWE_SCOPE)) Object.assign(claims, siweClaims(record?.siwe, ctx?.oidc?.client?.clientId));

@@ -97,10 +97,13 @@ function extraMetadataValidator(config: Config) {
   };
 }
 
-export function providerConfiguration(options: ProviderOptions): Configuration {
+/** The `groups` of token-gated clients, kept beside the session per client (gates/gate-groups.ts). */
+function groupStoreOf({ store, config }: ProviderOptions): GroupStore | undefined {
+  return store ? new GroupStore(store, config.lifetimes.sessionMaxAge) : undefined;
+}
+
+export function providerConfiguration(options: ProviderOptions, groups = groupStoreOf(options)): Configuration {
   const { config, jwks, clients, cookieKeys, store } = options;
-  // The `groups` of token-gated clients, kept beside the session per client (gates/gate-groups.ts).
-  const groups = store ? new GroupStore(store, config.lifetimes.sessionMaxAge) : undefined;
   return {
     adapter: store
       ? withClientIndex(withRegisteredClientLifetime(options.adapter, store, config.registration.clientTtl), store)
@@ -191,7 +194,8 @@ const AUTHORIZATION_ROUTES = ['authorization', 'resume', 'device_resume'];
 
 export async function createProvider(options: ProviderOptions): Promise<Provider> {
   const { store, config } = options;
-  const configuration = providerConfiguration(options);
+  const groups = groupStoreOf(options);
+  const configuration = providerConfiguration(options, groups);
   const provider = new Provider(config.issuer, configuration);
   // Every URL from ISSUER alone; the client address as TRUST_PROXY says; HSTS on an https issuer.
   pinOrigin(provider, config.issuer);
@@ -203,10 +207,9 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     provider.use(limitedRoutes(options.rateLimiter, routes));
   }
   provider.use(userCodeFromLink(routes));
-  if (store) {
+  if (store && groups) {
     // After a sign-in completes (the resume of an authorization or of a device request); other requests pass straight on.
-    const recordGroups = new GroupStore(store, config.lifetimes.sessionMaxAge).recordAtSignIn();
-    provider.use(routes.only(SIGN_IN_ROUTES, inSequence(recordSignIn(store, config.lifetimes.sessionMaxAge), recordGroups)));
+    provider.use(routes.only(SIGN_IN_ROUTES, inSequence(recordSignIn(store, config.lifetimes.sessionMaxAge), groups.recordAtSignIn())));
     const staticIds = new Set(options.clients.map((client) => String(client.client_id)));
     provider.use(
       routes.only(AUTHORIZATION_ROUTES, extendRegisteredClientsOnSignIn(provider, store, config.registration.clientTtl, staticIds)),

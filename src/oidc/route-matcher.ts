@@ -198,19 +198,18 @@ const DISCOVERY_PATHS = ['/.well-known/oauth-authorization-server', '/.well-know
 
 /**
  * The matcher for the routes `provider` has, at the paths it has them
- * (provider.pathFor; a route of a disabled feature is left out).
+ * (provider.pathFor; a route of a disabled feature is left out). One per
+ * provider, so that every user of it (limits, sign-in hooks, metrics) shares
+ * its per-request answer; the first call decides `enableHttpPostMethods`
+ * (createProvider's, which knows the configuration).
  */
-/** One matcher per provider and option, so that every user of it (limits, sign-in hooks, metrics) shares its per-request answer. */
-const matchers = new WeakMap<Provider, Map<boolean, RouteMatcher>>();
+const matchers = new WeakMap<Provider, RouteMatcher>();
 
 export function providerRoutes(provider: Provider, options: { enableHttpPostMethods?: boolean } = {}): RouteMatcher {
-  const post = options.enableHttpPostMethods === true;
-  const known = matchers.get(provider) ?? new Map<boolean, RouteMatcher>();
-  matchers.set(provider, known);
-  let matcher = known.get(post);
+  let matcher = matchers.get(provider);
   if (matcher === undefined) {
-    matcher = buildMatcher(provider, post);
-    known.set(post, matcher);
+    matcher = buildMatcher(provider, options.enableHttpPostMethods === true);
+    matchers.set(provider, matcher);
   }
   return matcher;
 }

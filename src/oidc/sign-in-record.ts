@@ -44,16 +44,15 @@ export function completedLogin(ctx: Context | KoaContextWithOIDC | undefined): L
 }
 
 /**
- * Koa middleware around oidc-provider: after a resume that signed someone in, keep the record
- * for `lifetime` seconds: SESSION_MAX_AGE, the longest its session and refresh tokens can live.
+ * Koa middleware around oidc-provider, for the routes that finish a sign-in (the resumes; provider.ts mounts it
+ * there only): after one that signed someone in, keep the record for `lifetime` seconds: SESSION_MAX_AGE, the
+ * longest its session and refresh tokens can live.
  */
 export function recordSignIn(store: Store, lifetime: number) {
   return async (ctx: Context, next: Next): Promise<void> => {
     await next();
-    const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
-    if (oidc?.route !== 'resume' && oidc?.route !== 'device_resume') return;
     const login = completedLogin(ctx);
-    const session = oidc.session;
+    const session = (ctx as unknown as KoaContextWithOIDC).oidc?.session;
     if (typeof login?.chainId !== 'number' || !session?.uid || session.accountId !== login.accountId) return;
     const record: SignInRecord = { chainId: login.chainId, walletType: login.walletType, profile: login.profile, siwe: login.siwe };
     // Fail closed, like every other write of a sign-in: on an outage the authorization response does not leave.
@@ -69,10 +68,16 @@ export async function signInOfSession(store: Store, sessionUid: string): Promise
 
 /**
  * A refresh found the ENS profile again (ens/profile-refresh.ts): it replaces the recorded one, so
- * userinfo answers as the new ID token does. `ttlMs`: what is left of the record's life.
+ * userinfo answers as the new ID token does. `record`: the session's record as the refresh read it (none: nothing
+ * to update). `ttlMs`: what is left of the record's life.
  */
-export async function updateSignInProfile(store: Store, sessionUid: string, profile: EnsProfile, ttlMs: number): Promise<void> {
-  const record = await signInOfSession(store, sessionUid);
+export async function updateSignInProfile(
+  store: Store,
+  sessionUid: string,
+  record: SignInRecord | undefined,
+  profile: EnsProfile,
+  ttlMs: number,
+): Promise<void> {
   if (!record || ttlMs <= 0) return;
   await store.set(recordKey(sessionUid), { ...record, profile }, ttlMs);
 }

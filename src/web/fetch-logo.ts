@@ -4,6 +4,8 @@
  * images only (PNG, JPEG, GIF, WebP; never SVG, which can carry script), the
  * declared type confirmed by the file's first bytes.
  */
+import { readCappedBody } from './capped-body.js';
+
 export interface Logo {
   type: string;
   body: Buffer;
@@ -39,22 +41,6 @@ export function sniffRaster(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks);
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new LogoError(`larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-}
-
 export async function fetchLogo(url: string, limits: LogoLimits): Promise<Logo> {
   if (!/^https?:\/\//i.test(url)) throw new LogoError('not an http(s) URL');
   let response: Response;
@@ -74,13 +60,9 @@ export async function fetchLogo(url: string, limits: LogoLimits): Promise<Logo> 
     await response.body.cancel().catch(() => undefined);
     throw new LogoError(`is ${response.headers.get('content-type') ?? 'untyped'}, not PNG, JPEG, GIF or WebP`);
   }
-  if (Number(response.headers.get('content-length') ?? 0) > limits.maxBytes) {
-    await response.body.cancel().catch(() => undefined);
-    throw new LogoError(`larger than ${limits.maxBytes} bytes`);
-  }
   let body: Buffer;
   try {
-    body = await readCapped(response.body, limits.maxBytes);
+    body = await readCappedBody(response, limits.maxBytes, () => new LogoError(`larger than ${limits.maxBytes} bytes`));
   } catch (error) {
     throw error instanceof LogoError ? error : new LogoError(`cannot be read (${(error as Error).name})`);
   }
