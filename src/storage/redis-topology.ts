@@ -24,7 +24,6 @@
  * so no key needs a hash tag: keys spread over all slots, and no command can
  * be refused as CROSSSLOT.
  */
-import calculateSlot from 'cluster-key-slot';
 import {
   createClient,
   createCluster,
@@ -353,10 +352,23 @@ class ClusterConnection implements RedisConnection {
   }
 }
 
-/**
- * The cluster slot of a key (as CLUSTER KEYSLOT: of its hash tag `{…}` when it
- * has a non-empty one), by the same package node-redis and @keyv/redis use.
- */
+/** CRC16-CCITT (XModem), the checksum of Redis Cluster's key slots. */
+function crc16(bytes: Uint8Array): number {
+  let crc = 0;
+  for (const byte of bytes) {
+    crc ^= byte << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc;
+}
+
+/** The cluster slot of a key (as CLUSTER KEYSLOT): of its hash tag `{…}` when it has a non-empty one. */
 export function keySlot(key: string): number {
-  return calculateSlot(key);
+  const bytes = Buffer.from(key);
+  const open = bytes.indexOf(0x7b);
+  if (open !== -1) {
+    const close = bytes.indexOf(0x7d, open + 1);
+    if (close > open + 1) return crc16(bytes.subarray(open + 1, close)) % 16384;
+  }
+  return crc16(bytes) % 16384;
 }
