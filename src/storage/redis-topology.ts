@@ -352,7 +352,11 @@ class ClusterConnection implements RedisConnection {
   }
 }
 
-/** CRC16-CCITT (XModem), the checksum of Redis Cluster's key slots. */
+/**
+ * CRC16-CCITT (XModem), the checksum of Redis Cluster's key slots. Our own, not the cluster-key-slot package
+ * node-redis uses: that one gives a key with an empty hash tag before a full one (`foo{}{bar}`) the slot of `bar`,
+ * where Redis hashes the whole key (test/storage/redis-cluster.test.ts asks a real cluster).
+ */
 function crc16(bytes: Uint8Array): number {
   let crc = 0;
   for (const byte of bytes) {

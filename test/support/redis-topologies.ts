@@ -107,10 +107,17 @@ export async function startCluster({ masters = 3, replicasPerMaster = 0 } = {}):
   const count = masters * (1 + replicasPerMaster);
   const ports: number[] = [];
   const busPorts = new Map<number, number>();
+  /** A client port and a bus port, both free now and neither used by another node. */
+  const freshPorts = async (): Promise<[number, number]> => {
+    for (;;) {
+      const port = await freePort();
+      const bus = await freePort();
+      const taken = [...ports, ...busPorts.values()];
+      if (port !== bus && !taken.includes(port) && !taken.includes(bus)) return [port, bus];
+    }
+  };
   while (ports.length < count) {
-    const port = await freePort();
-    const bus = await freePort();
-    if (port === bus || ports.includes(port) || ports.includes(bus) || [...busPorts.values()].includes(port)) continue;
+    const [port, bus] = await freshPorts();
     ports.push(port);
     busPorts.set(port, bus);
   }
@@ -133,8 +140,28 @@ export async function startCluster({ masters = 3, replicasPerMaster = 0 } = {}):
       ]),
     );
   };
+  /**
+   * Starts the node at ports[index]. A port found free can be taken before redis-server binds it (by another
+   * connection's ephemeral port): the node then gets new ports, up to three times.
+   */
+  const startAt = async (index: number) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await start(ports[index]!);
+        return;
+      } catch (error) {
+        if (attempt === 3 || !/Address already in use/.test(String(error))) throw error;
+        busPorts.delete(ports[index]!);
+        const [port, bus] = await freshPorts();
+        ports[index] = port;
+        busPorts.set(port, bus);
+      }
+    }
+  };
   const handle: RedisClusterHandle = {
-    urls: ports.map((port) => `redis://127.0.0.1:${port}`),
+    get urls() {
+      return ports.map((port) => `redis://127.0.0.1:${port}`);
+    },
     processes,
     async masterPorts() {
       for (const port of processes.keys()) {
@@ -163,7 +190,7 @@ export async function startCluster({ masters = 3, replicasPerMaster = 0 } = {}):
     },
   };
   try {
-    await Promise.all(ports.map(start));
+    await Promise.all(ports.map((_port, index) => startAt(index)));
     await run('redis-cli', [
       '--cluster',
       'create',
