@@ -26,6 +26,21 @@ export type StoreKind = 'memory' | 'redis';
 export interface LoginCost {
   store: StoreKind;
   rounds: RoundRecord[];
+  /** Successful sign-ins ours' metrics endpoint counted (siwe_idp_logins_total): proof that metrics were on. */
+  metricsLogins: number;
+}
+
+/** The sum of siwe_idp_logins_total{outcome="success",…} on a metrics endpoint (NaN when it does not answer). */
+async function countedLogins(metricsUrl: string): Promise<number> {
+  try {
+    const text = await (await fetch(metricsUrl)).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('siwe_idp_logins_total{') && line.includes('outcome="success"'))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export interface LoginCostOptions {
@@ -58,6 +73,7 @@ export async function benchLoginCost(options: LoginCostOptions, progress: (line:
       { ...files.env, ...storeEnv, BENCH_NAMESPACE: `${prefix}bare` },
       profArgs,
     );
+    const metricsPort = await freePort();
     const ours = await startBenchServer(
       runtime,
       'ours',
@@ -68,7 +84,8 @@ export async function benchLoginCost(options: LoginCostOptions, progress: (line:
         BENCH_NAMESPACE: `${prefix}ours`,
         // As deployed: audit events logged, metrics served (scraped or not, they are counted).
         LOG_LEVEL: 'info',
-        METRICS_PORT: String(await freePort()),
+        METRICS_PORT: String(metricsPort),
+        METRICS_HOST: '127.0.0.1',
         ...oursEnvOverrides(),
       },
       profArgs,
@@ -79,7 +96,7 @@ export async function benchLoginCost(options: LoginCostOptions, progress: (line:
         { driver, targets: [bare, ours], ...settings, redisPid: store === 'redis' ? redis.pid : undefined, redis: counter },
         progress,
       );
-      results.push({ store, rounds });
+      results.push({ store, rounds, metricsLogins: await countedLogins(`http://127.0.0.1:${metricsPort}/metrics`) });
     } finally {
       await Promise.all([bare.child.stop(), ours.child.stop(), counter?.close()]);
     }
@@ -120,7 +137,7 @@ export function commandList(commands: Record<string, number>): string {
 }
 
 export function printLoginCost(results: LoginCost[]): void {
-  for (const { store, rounds } of results) {
+  for (const { store, rounds, metricsLogins } of results) {
     heading(`2${store === 'memory' ? 'a' : 'b'}. Login cost detail, ${store} store (all measured rounds)`);
     const bare = summarize(rounds, 'bare');
     const ours = summarize(rounds, 'ours');
@@ -160,6 +177,7 @@ export function printLoginCost(results: LoginCost[]): void {
     console.log(
       `CPU per login ours / bare: ${fixed(ours.serverCpu / bare.serverCpu, 3)}× (+${fixed((ours.serverCpu - bare.serverCpu) * 1000, 0)} µs); throughput ${fixed(ours.perSecond / bare.perSecond, 3)}`,
     );
+    console.log(`ours' metrics endpoint counted ${metricsLogins} successful sign-ins (warm-up included)`);
     if (store === 'redis') {
       console.log(`Redis commands per login, ours: ${commandList(ours.commands)}`);
       console.log(`Redis commands per login, bare: ${commandList(bare.commands)}`);

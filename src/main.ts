@@ -2,15 +2,13 @@
 // First: every line the process writes is a log line, oidc-provider's warnings as it loads included.
 import './process-log.js';
 import { once } from 'node:events';
-import { createApp } from './app.js';
 import { ConfigError } from './config/config-error.js';
 import { loadSettings } from './config/settings.js';
 import { HELP } from './config/help.js';
 import { log, setLogFormat, setLogLevel } from './log.js';
-import type { MetricsServer } from './metrics/server.js';
 import { keccakImplementation } from './siwe/keccak.js';
 import { secp256k1Implementation } from './siwe/secp256k1.js';
-import { createStore } from './storage/store.js';
+import { serve } from './server.js';
 import { Drain, shutDown } from './web/shutdown.js';
 
 async function main(): Promise<void> {
@@ -23,17 +21,7 @@ async function main(): Promise<void> {
   setLogFormat(settings.config.logFormat);
   for (const warning of settings.warnings) log.warn(`!!! ${warning}`);
   const { config } = settings;
-  const store = await createStore({ redis: config.redis });
-  // Prometheus metrics (METRICS_PORT): one registry of our own, served on its own port. Unset: nothing is loaded or created.
-  const metrics = config.metrics ? new (await import('./metrics/registry.js')).Metrics() : undefined;
-  const provider = await createApp(settings, store, metrics);
-  // Before the public port: a metrics port that cannot be had stops the start.
-  let metricsServer: MetricsServer | undefined;
-  if (metrics && config.metrics) {
-    const { startMetricsServer } = await import('./metrics/server.js');
-    metricsServer = await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
-  }
-  const server = provider.listen(config.port);
+  const { server, provider, store, metricsServer } = await serve(settings);
   const drain = new Drain(server, provider);
   // Graceful stop (web/shutdown.ts): /readyz 503 at once, new connections for half of SHUTDOWN_TIMEOUT,
   // requests in flight until SHUTDOWN_TIMEOUT, then the store closes. A second signal stops at once.
