@@ -14,7 +14,19 @@ import type { Store } from '../storage/store.js';
 import type { Metrics } from './registry.js';
 
 export function instrumentStore(store: Store, metrics: Metrics): Store {
-  const timed = <T>(operation: string, run: () => Promise<T>): Promise<T> => metrics.timeStoreCall(operation, run);
+  // Each operation's series, looked up once: a call costs two additions and a bucket search (metrics/series.ts).
+  const get = metrics.storeSeries('get');
+  const set = metrics.storeSeries('set');
+  const del = metrics.storeSeries('delete');
+  const take = metrics.storeSeries('take');
+  const setIfAbsent = metrics.storeSeries('set_if_absent');
+  const refreshTtl = metrics.storeSeries('refresh_ttl');
+  const addToSet = metrics.storeSeries('add_to_set');
+  const members = metrics.storeSeries('members');
+  const removeFromSet = metrics.storeSeries('remove_from_set');
+  const increment = metrics.storeSeries('increment');
+  const publish = metrics.storeSeries('publish');
+  const ping = metrics.storeSeries('ping');
   if (store.kind === 'memory') metrics.watchMemoryStore(() => store.full === true);
   return {
     get kind() {
@@ -23,19 +35,19 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     get full() {
       return store.full;
     },
-    get: (key) => timed('get', () => store.get(key)),
-    set: (key, value, ttlMs) => timed('set', () => store.set(key, value, ttlMs)),
-    delete: (key) => timed('delete', () => store.delete(key)),
-    take: (key) => timed('take', () => store.take(key)),
-    setIfAbsent: (key, value, ttlMs) => timed('set_if_absent', () => store.setIfAbsent(key, value, ttlMs)),
-    refreshTtl: (key, ttlMs) => timed('refresh_ttl', () => store.refreshTtl(key, ttlMs)),
-    addToSet: (key, member, ttlMs) => timed('add_to_set', () => store.addToSet(key, member, ttlMs)),
-    members: (key) => timed('members', () => store.members(key)),
-    removeFromSet: (key, member) => timed('remove_from_set', () => store.removeFromSet(key, member)),
-    increment: (key, ttlMs) => timed('increment', () => store.increment(key, ttlMs)),
-    publish: (channel, message) => timed('publish', () => store.publish(channel, message)),
+    get: (key) => get.time(() => store.get(key)),
+    set: (key, value, ttlMs) => set.time(() => store.set(key, value, ttlMs)),
+    delete: (key) => del.time(() => store.delete(key)),
+    take: (key) => take.time(() => store.take(key)),
+    setIfAbsent: (key, value, ttlMs) => setIfAbsent.time(() => store.setIfAbsent(key, value, ttlMs)),
+    refreshTtl: (key, ttlMs) => refreshTtl.time(() => store.refreshTtl(key, ttlMs)),
+    addToSet: (key, member, ttlMs) => addToSet.time(() => store.addToSet(key, member, ttlMs)),
+    members: (key) => members.time(() => store.members(key)),
+    removeFromSet: (key, member) => removeFromSet.time(() => store.removeFromSet(key, member)),
+    increment: (key, ttlMs) => increment.time(() => store.increment(key, ttlMs)),
+    publish: (channel, message) => publish.time(() => store.publish(channel, message)),
     subscribe: (channel, listener, onResume) => store.subscribe(channel, listener, onResume),
-    ping: () => timed('ping', () => store.ping()),
+    ping: () => ping.time(() => store.ping()),
     close: () => store.close(),
   };
 }

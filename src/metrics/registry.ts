@@ -25,10 +25,11 @@
  *   siwe_idp_rate_limited_total{limit}
  *   siwe_idp_process_*, siwe_idp_nodejs_*: prom-client's default process metrics
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { RpcCallResult } from '../chain/chain-rpc.js';
 import { LIMIT_NAMES } from '../config/rate-limits.js';
 import { secondsSince } from './elapsed.js';
+import { type CounterSeries, FastCounter, FastHistogram, type HistogramSeries } from './series.js';
 
 declare module 'koa' {
   interface DefaultContext {
@@ -56,93 +57,116 @@ const RPC_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 /** Requests: a page or a token in milliseconds, a contract-wallet sign-in up to RPC_TIMEOUT. */
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export type OperationResult = 'ok' | 'error';
+/** One store operation's counts (`ok`: it answered, a miss included; `error`: it rejected) and times. */
+export class StoreSeries {
+  constructor(
+    private readonly ok: CounterSeries,
+    private readonly error: CounterSeries,
+    private readonly duration: HistogramSeries,
+  ) {}
+
+  /** `run`, counted and timed. */
+  time<T>(run: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    return run().then(
+      (result) => {
+        this.ok.inc();
+        this.duration.observe(secondsSince(start));
+        return result;
+      },
+      (error: unknown) => {
+        this.error.inc();
+        this.duration.observe(secondsSince(start));
+        throw error;
+      },
+    );
+  }
+}
 
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly logins: Counter<'outcome' | 'error' | 'wallet_type'>;
-  readonly httpDuration: Histogram<'route' | 'method' | 'status_class'>;
-  readonly oidcEvents: Counter<'event'>;
-  readonly oidcErrors: Counter<'event' | 'error'>;
-  readonly tokensIssued: Counter<'type'>;
-  readonly tokenRequests: Counter<'grant_type' | 'result'>;
-  readonly storeOperations: Counter<'operation' | 'result'>;
-  readonly storeDuration: Histogram<'operation'>;
-  readonly rpcCalls: Counter<'chain_id' | 'method' | 'result'>;
-  readonly rpcDuration: Histogram<'chain_id' | 'method'>;
-  readonly rateLimited: Counter<'limit'>;
-  /** Label children by their values, made once: a store call costs no label hashing (a sign-in makes about twenty). */
-  readonly #series = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'operation'> }>();
-  readonly #httpSeries = new Map<string, Histogram.Internal<'route' | 'method' | 'status_class'>>();
+  readonly logins: FastCounter<'outcome' | 'error' | 'wallet_type'>;
+  readonly httpDuration: FastHistogram<'route' | 'method' | 'status_class'>;
+  readonly oidcEvents: FastCounter<'event'>;
+  readonly oidcErrors: FastCounter<'event' | 'error'>;
+  readonly tokensIssued: FastCounter<'type'>;
+  readonly tokenRequests: FastCounter<'grant_type' | 'result'>;
+  readonly storeOperations: FastCounter<'operation' | 'result'>;
+  readonly storeDuration: FastHistogram<'operation'>;
+  readonly rpcCalls: FastCounter<'chain_id' | 'method' | 'result'>;
+  readonly rpcDuration: FastHistogram<'chain_id' | 'method'>;
+  readonly rateLimited: FastCounter<'limit'>;
+  /** A store operation's series, made once (metrics/series.ts): a sign-in makes about twenty store calls. */
+  readonly #storeSeries = new Map<string, StoreSeries>();
 
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
-    this.logins = new Counter({
+    this.logins = new FastCounter({
       name: `${METRIC_PREFIX}logins_total`,
       help: 'Sign-in attempts (POST /interaction/:uid/login) by outcome (success, failure), error code and wallet type',
       labelNames: ['outcome', 'error', 'wallet_type'],
       registers,
     });
-    this.httpDuration = new Histogram({
+    this.httpDuration = new FastHistogram({
       name: `${METRIC_PREFIX}http_request_duration_seconds`,
       help: 'Time to answer a request, by route name (never the path), method and status class',
       labelNames: ['route', 'method', 'status_class'],
       buckets: HTTP_BUCKETS,
       registers,
     });
-    this.oidcEvents = new Counter({
+    this.oidcEvents = new FastCounter({
       name: `${METRIC_PREFIX}oidc_events_total`,
       help: "oidc-provider's events (authorization.success, grant.success, grant.error, server_error, ...)",
       labelNames: ['event'],
       registers,
     });
-    this.oidcErrors = new Counter({
+    this.oidcErrors = new FastCounter({
       name: `${METRIC_PREFIX}oidc_errors_total`,
       help: "oidc-provider's error events by the OAuth error code answered",
       labelNames: ['event', 'error'],
       registers,
     });
-    this.tokensIssued = new Counter({
+    this.tokensIssued = new FastCounter({
       name: `${METRIC_PREFIX}tokens_issued_total`,
       help: 'Tokens and codes issued, by type (access_token, id_token, refresh_token, authorization_code, ...)',
       labelNames: ['type'],
       registers,
     });
-    this.tokenRequests = new Counter({
+    this.tokenRequests = new FastCounter({
       name: `${METRIC_PREFIX}token_requests_total`,
       help: 'Token endpoint grants by grant type and result (success, or the OAuth error code)',
       labelNames: ['grant_type', 'result'],
       registers,
     });
-    this.storeOperations = new Counter({
+    this.storeOperations = new FastCounter({
       name: `${METRIC_PREFIX}store_operations_total`,
       help: 'Calls to the store (memory or Redis) by operation and result (ok, error: the store did not answer)',
       labelNames: ['operation', 'result'],
       registers,
     });
-    this.storeDuration = new Histogram({
+    this.storeDuration = new FastHistogram({
       name: `${METRIC_PREFIX}store_operation_duration_seconds`,
       help: 'Time one store call took, by operation',
       labelNames: ['operation'],
       buckets: STORE_BUCKETS,
       registers,
     });
-    this.rpcCalls = new Counter({
+    this.rpcCalls = new FastCounter({
       name: `${METRIC_PREFIX}rpc_calls_total`,
       help: 'JSON-RPC calls to a chain (contract wallets, RPC_URLS) by result: ok, reverted (a verdict), timeout, error',
       labelNames: ['chain_id', 'method', 'result'],
       registers,
     });
-    this.rpcDuration = new Histogram({
+    this.rpcDuration = new FastHistogram({
       name: `${METRIC_PREFIX}rpc_call_duration_seconds`,
       help: 'Time one JSON-RPC call took, by chain and method',
       labelNames: ['chain_id', 'method'],
       buckets: RPC_BUCKETS,
       registers,
     });
-    this.rateLimited = new Counter({
+    this.rateLimited = new FastCounter({
       name: `${METRIC_PREFIX}rate_limited_total`,
       help: 'Requests refused with 429 by an abuse limit (RATE_LIMITS), by limit name',
       labelNames: ['limit'],
@@ -165,39 +189,27 @@ export class Metrics {
   }
 
   /** `run`, counted and timed as one store call `operation`: `ok` when it answered, `error` when it rejected. */
-  async timeStoreCall<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    const start = performance.now();
-    try {
-      const result = await run();
-      this.storeCall(operation, 'ok', secondsSince(start));
-      return result;
-    } catch (error) {
-      this.storeCall(operation, 'error', secondsSince(start));
-      throw error;
-    }
+  timeStoreCall<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    return this.storeSeries(operation).time(run);
   }
 
-  /** One store call. */
-  storeCall(operation: string, result: OperationResult, seconds: number): void {
-    const key = `${operation} ${result}`;
-    let series = this.#series.get(key);
+  /** The series of the store operation `operation` (kept by the caller: metrics/instrumented-store.ts). */
+  storeSeries(operation: string): StoreSeries {
+    let series = this.#storeSeries.get(operation);
     if (series === undefined) {
-      series = { count: this.storeOperations.labels(operation, result), time: this.storeDuration.labels(operation) };
-      this.#series.set(key, series);
+      series = new StoreSeries(
+        this.storeOperations.labels(operation, 'ok'),
+        this.storeOperations.labels(operation, 'error'),
+        this.storeDuration.labels(operation),
+      );
+      this.#storeSeries.set(operation, series);
     }
-    series.count.inc();
-    series.time.observe(seconds);
+    return series;
   }
 
   /** One answered request (`route` a name, never a path: the label sets are few). */
   httpRequest(route: string, method: string, statusClass: string, seconds: number): void {
-    const key = `${route} ${method} ${statusClass}`;
-    let series = this.#httpSeries.get(key);
-    if (series === undefined) {
-      series = this.httpDuration.labels(route, method, statusClass);
-      this.#httpSeries.set(key, series);
-    }
-    series.observe(seconds);
+    this.httpDuration.labels(route, method, statusClass).observe(seconds);
   }
 
   /** One JSON-RPC call. */
