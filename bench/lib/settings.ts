@@ -18,9 +18,9 @@ export function readBenchSettings() {
   const memoryLogins = count('BENCH_MEMORY_LOGINS', 10_000, 4);
   return {
     /** Logins per measured throughput round. */
-    logins: count('BENCH_LOGINS', 1500),
+    logins: count('BENCH_LOGINS', 800),
     concurrency: count('BENCH_CONCURRENCY', 8),
-    rounds: count('BENCH_ROUNDS', 3),
+    rounds: count('BENCH_ROUNDS', 7),
     warmup: count('BENCH_WARMUP', 500),
     memoryLogins,
     memoryStep: Math.ceil(memoryLogins / 4),
