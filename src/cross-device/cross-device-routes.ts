@@ -7,6 +7,7 @@
  * See desktop-routes.ts, phone-routes.ts, handles.ts and waiting-pages.ts.
  */
 import Router from '@koa/router';
+import { loginAttempt } from '../interaction/audit.js';
 import { acceptBody } from '../interaction/body.js';
 import { interactionErrors } from '../interaction/error-responses.js';
 import { noStore } from '../interaction/routes.js';
@@ -24,6 +25,6 @@ export function crossDeviceRoutes(deps: CrossDeviceDeps) {
   router.post('/interaction/:uid/cross-device/finish', limited, acceptBody(), finish(deps));
   router.get('/sign/:handle', limited, phonePage(deps));
   router.get('/sign/:handle/message', limited, phoneMessage(deps));
-  router.post('/sign/:handle', limited, acceptBody('message', 'signature'), phoneSign(deps));
+  router.post('/sign/:handle', loginAttempt, limited, acceptBody('message', 'signature'), phoneSign(deps));
   return router.routes();
 }

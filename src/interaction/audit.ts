@@ -23,7 +23,7 @@
  * The same moment counts the attempt in siwe_idp_logins_total{outcome,error,wallet_type}
  * when metrics are on (METRICS_PORT).
  */
-import type { Context } from 'koa';
+import type { Context, Next } from 'koa';
 import { log } from '../log.js';
 import { parseSiweMessage, type SiweMessage } from '../siwe/eip4361.js';
 import type { SiweAttempt } from '../siwe/checks/pipeline.js';
@@ -49,11 +49,20 @@ export interface LoginEvent {
   request_id: string | null;
 }
 
-const LOGIN_PATH = /^\/interaction\/[^/]+\/login$|^\/sign\/[^/]+$/;
+/**
+ * Marks a request as a login attempt: the first middleware of the routes that
+ * take a signature (POST /interaction/:uid/login, a phone's POST
+ * /sign/:handle), so an attempt is one however its path is spelled (the
+ * router also serves `/INTERACTION/…/LOGIN` and a trailing slash).
+ */
+export function loginAttempt(ctx: Context, next: Next): Promise<void> {
+  ctx.state.loginAttempt ??= {};
+  return next();
+}
 
-/** Whether `ctx` is a login attempt: POST /interaction/:uid/login, or a phone's POST /sign/:handle. */
+/** Whether `ctx` is a login attempt (see loginAttempt). */
 export function isLoginAttempt(ctx: Context): boolean {
-  return ctx.method === 'POST' && LOGIN_PATH.test(ctx.path);
+  return (ctx.state as { loginAttempt?: LoginAttempt }).loginAttempt !== undefined;
 }
 
 function attemptOf(ctx: Context): LoginAttempt {

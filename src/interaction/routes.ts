@@ -8,6 +8,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { abort } from './abort.js';
 import { acceptBody } from './body.js';
+import { loginAttempt } from './audit.js';
 import { confirm } from './confirm.js';
 import { ensName } from './ens-name.js';
 import type { InteractionDeps } from './deps.js';
@@ -30,7 +31,7 @@ export function interactionRoutes(deps: InteractionDeps) {
   router.get('/interaction/:uid/message', message(deps));
   router.get('/interaction/:uid/logo', logo(deps));
   router.get('/interaction/:uid/ens', ensName(deps));
-  router.post('/interaction/:uid/login', acceptBody('message', 'signature'), login(deps));
+  router.post('/interaction/:uid/login', loginAttempt, acceptBody('message', 'signature'), login(deps));
   router.post('/interaction/:uid/confirm', acceptBody(), confirm(deps));
   router.post('/interaction/:uid/abort', acceptBody(), abort(deps));
   return router.routes();

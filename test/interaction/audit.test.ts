@@ -183,6 +183,23 @@ describe('login audit events', () => {
     assert.ok(form.text.includes(String(event.reference)), 'the page shows the reference of the event');
   });
 
+  it('every spelling of the login path the router serves is an attempt: upper case, a trailing slash', async () => {
+    const wallet = Wallet.createRandom();
+    const { agent, uid, message } = await begin(wallet);
+    const signature = await Wallet.createRandom().signMessage(message);
+    for (const [path, requestId] of [
+      [`/INTERACTION/${uid}/LOGIN`, 'audit-upper'],
+      [`/interaction/${uid}/login/`, 'audit-slash'],
+    ] as const) {
+      const login = await agent.post(path).set('Accept', 'application/json').set('X-Request-Id', requestId).send({ message, signature });
+      assert.equal(login.status, 400, `${path}: ${login.text}`);
+      const event = eventOf(logs, requestId);
+      assert.equal(event.outcome, login.body.error, path);
+      assert.equal(event.address, wallet.address, path);
+      assert.equal(event.reference, login.body.reference, path);
+    }
+  });
+
   it('other interaction requests write no login event', async () => {
     const { agent, uid } = await begin(Wallet.createRandom());
     await agent.get(`/interaction/${uid}/message`).set('Accept', 'application/json');
