@@ -8,28 +8,12 @@
  * error and no CSP violation.
  */
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { assertOnlyOrigins, screenshot, type TestPage } from '../support/browser/browser.js';
 import { browserSuite } from '../support/browser/fixture.js';
 import { messageShown, signButton, signedText } from '../support/browser/login-page.js';
-import { openPhone } from '../support/browser/phone.js';
+import { openPhone, scanDesktop } from '../support/browser/phone.js';
 import { authorization, callbackOf, exchange } from '../support/browser/rp.js';
 import { TestWallet } from '../support/browser/wallet.js';
-import { readQr } from '../support/qr.js';
-
-/** Opens "Use a wallet on your phone" and reads the QR code off a screenshot of the page; returns the link and the match code shown. */
-async function scanDesktop(page: Page): Promise<{ link: string; code: string }> {
-  await page.getByRole('button', { name: 'Use a wallet on your phone' }).first().click();
-  await page.getByText('Waiting for your phone to sign…').waitFor();
-  await page.locator('#phone-qr').scrollIntoViewIfNeeded();
-  await page.waitForFunction("document.getElementById('phone-qr').complete");
-  const link = readQr(await page.screenshot());
-  assert.ok(link, 'a QR code is read from the screenshot');
-  const code = (await page.locator('#phone-code').textContent()) ?? '';
-  assert.match(code, /^[1-9]\d$/, 'a two-digit match code');
-  assert.equal(await page.locator('#phone-link').textContent(), link, 'the link is shown beside its QR code');
-  return { link, code };
-}
 
 describe('browser: cross-device sign-in (a phone wallet signs for the desktop)', function () {
   this.timeout(90_000);

@@ -3,7 +3,8 @@
  * the requirement before anyone signs (required gates, and optional ones as what they unlock),
  * in English and in German; a holder signs in and the relying party gets `groups`; a
  * non-holder sees the requirement and "Back to the application", which brings the relying
- * party error=access_denied.
+ * party error=access_denied; the same when the non-holder signs on a phone for the computer
+ * (cross-device), on the computer's page.
  */
 import assert from 'node:assert/strict';
 import { id, Wallet } from 'ethers';
@@ -12,6 +13,7 @@ import type * as oidc from 'openid-client';
 import { screenshot } from '../support/browser/browser.js';
 import { browserSuite } from '../support/browser/fixture.js';
 import { chooseWallet, messageShown, problemShown, signButton } from '../support/browser/login-page.js';
+import { openPhone, scanDesktop } from '../support/browser/phone.js';
 import { authorization, callbackOf, exchange } from '../support/browser/rp.js';
 import { injectWallets, TestWallet } from '../support/browser/wallet.js';
 import { type Anvil, startAnvil } from '../support/chain/anvil.js';
@@ -109,6 +111,34 @@ describe('browser: a token-gated client (ERC-721 pass on anvil)', function () {
       await screenshot(page, 'login-token-gate-refused');
       await page.getByRole('link', { name: 'Back to the application' }).click();
       const callback = await callbackOf(page, suite.rp.redirectUri);
+      assert.equal(callback.searchParams.get('error'), 'access_denied');
+      assert.equal(callback.searchParams.get('state'), request.state);
+    });
+
+    it('a non-holder signing on a phone: the phone says why; the computer shows the requirement and “Back to the application”, not “Try again”', async () => {
+      const desktop = suite.tab.page;
+      const request = await authorization(config, suite.rp.redirectUri, { scope: 'openid groups' });
+      await desktop.goto(request.url.href);
+      const { link } = await scanDesktop(desktop);
+      const phone = await openPhone(suite.browser, [new TestWallet({ name: 'Phone Wallet', accounts: [stranger], chainId: CHAIN })]);
+      try {
+        await phone.page.goto(link);
+        await phone.page.getByRole('button', { name: 'Phone Wallet' }).click();
+        await messageShown(phone.page);
+        await signButton(phone.page).click();
+        // The phone is told at once (its proof is recorded for the computer, which ends the sign-in).
+        await phone.page.getByText(/^The sign-in was refused: the account does not hold what this application requires/).waitFor();
+      } finally {
+        await phone.context.close();
+      }
+      const problem = desktop.locator('#phone-problem');
+      await problem.getByText(/^Your account does not hold what this application requires/).waitFor();
+      const shown = (await problem.textContent()) ?? '';
+      assert.ok(shown.includes(`group "holders"`), shown);
+      assert.equal(await problem.getByRole('button', { name: 'Try again' }).count(), 0, 'the sign-in is over: nothing to try again');
+      await screenshot(desktop, 'cross-device-token-gate-refused');
+      await problem.getByRole('link', { name: 'Back to the application' }).click();
+      const callback = await callbackOf(desktop, suite.rp.redirectUri);
       assert.equal(callback.searchParams.get('error'), 'access_denied');
       assert.equal(callback.searchParams.get('state'), request.state);
     });

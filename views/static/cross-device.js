@@ -21,13 +21,16 @@
   const say = (text) => {
     ui.status.textContent = text;
   };
-  function fail(text, { reference, retry } = {}) {
+  function fail(text, { reference, retry, back } = {}) {
     say('');
     const make = (tag, props) => Object.assign(document.createElement(tag), props);
     const parts = [make('p', { textContent: text })];
     if (reference) parts.push(make('p', { className: 'reference', textContent: t('reference', { reference }) }));
     if (retry) parts.push(make('button', { type: 'button', className: 'secondary', textContent: t('retry'), onclick: retry }));
+    // The sign-in is over (a token gate refused it): the way back to the application, with the error (as wallet.js).
+    if (back) parts.push(make('a', { className: 'button primary', href: back, textContent: t('backToApplication') }));
     ui.problem.replaceChildren(...parts);
+    if (back) ui.problem.querySelector('a').focus();
   }
 
   async function post(path) {
@@ -39,10 +42,12 @@
     }
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) {
-      throw {
-        text: t('refused', { description: answer.error_description || answer.error || response.status }),
-        reference: answer.reference,
-      };
+      const description = answer.error_description || answer.error || response.status;
+      // access_denied with redirectTo: a token gate refused the account, and the sign-in is over.
+      if (answer.error === 'access_denied' && answer.redirectTo) {
+        throw { text: t('gateDenied', { description }), reference: answer.reference, back: answer.redirectTo };
+      }
+      throw { text: t('refused', { description }), reference: answer.reference };
     }
     return answer;
   }
@@ -97,6 +102,11 @@
       say(t('done'));
       window.location.assign(redirectTo);
     } catch (error) {
+      if (error.back) {
+        state = 'done';
+        fail(error.text, { reference: error.reference, back: error.back });
+        return;
+      }
       state = 'waiting';
       fail(error.text, { reference: error.reference, retry: listen });
     }

@@ -4,7 +4,9 @@
  * wallet's in-app browser injects itself. Its requests and errors are recorded
  * like a desktop page's (browser.ts).
  */
-import type { Browser } from 'playwright-core';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { readQr } from '../qr.js';
 import { PHONE, type TestPage, watchedPage } from './browser.js';
 import { injectWallets, type TestWallet } from './wallet.js';
 
@@ -24,4 +26,18 @@ export async function openPhone(browser: Browser, wallets: TestWallet[] = [], op
   );
   if (wallets.length > 0) await injectWallets(phone.page, wallets);
   return phone;
+}
+
+/** Opens "Use a wallet on your phone" on the desktop and reads the QR code off a screenshot of the page, as a phone's camera would; returns the link and the match code shown. */
+export async function scanDesktop(page: Page): Promise<{ link: string; code: string }> {
+  await page.getByRole('button', { name: 'Use a wallet on your phone' }).first().click();
+  await page.getByText('Waiting for your phone to sign…').waitFor();
+  await page.locator('#phone-qr').scrollIntoViewIfNeeded();
+  await page.waitForFunction("document.getElementById('phone-qr').complete");
+  const link = readQr(await page.screenshot());
+  assert.ok(link, 'a QR code is read from the screenshot');
+  const code = (await page.locator('#phone-code').textContent()) ?? '';
+  assert.match(code, /^[1-9]\d$/, 'a two-digit match code');
+  assert.equal(await page.locator('#phone-link').textContent(), link, 'the link is shown beside its QR code');
+  return { link, code };
 }
