@@ -2,7 +2,8 @@
  * The login page shows the connected account's ENS name beside it (a test ENS on anvil, see
  * test/support/chain/ens.ts): asked from our own origin once the wallet connects, replaced when
  * the account changes, absent for an account without a verified primary name, and the same
- * name reaches the relying party as preferred_username. Nothing is loaded from another origin,
+ * name reaches the relying party as preferred_username; each address is asked once per page (a
+ * chain switch shows the name again without a lookup). Nothing is loaded from another origin,
  * no console error, no CSP violation (the suite checks every test).
  */
 import assert from 'node:assert/strict';
@@ -33,7 +34,9 @@ describe('browser: the ENS name beside the account', function () {
   });
   after(() => anvil?.stop());
 
-  const suite = browserSuite({ env: () => ({ ENS_RPC_URL: anvil.url, ENS_REGISTRY: ens.registryAddress, ENS_TIMEOUT: '2000' }) });
+  const suite = browserSuite({
+    env: () => ({ ENS_RPC_URL: anvil.url, ENS_REGISTRY: ens.registryAddress, ENS_TIMEOUT: '2000', CHAIN_IDS: '1,10' }),
+  });
 
   it('shows the name once the wallet connects, follows an account change, and the RP gets it as preferred_username', async () => {
     const { page } = suite.tab;
@@ -58,6 +61,32 @@ describe('browser: the ENS name beside the account', function () {
     assert.equal(claims.sub, alice.address);
     assert.equal(claims.preferred_username, 'alice.test');
     assert.equal(claims.name, 'alice.test');
+  });
+
+  it('looks a name up once per address: ten chain switches later it is still shown, past the per-sign-in lookup limit', async () => {
+    const { page } = suite.tab;
+    const wallet = new TestWallet({ name: 'Test Wallet', accounts: [alice], chainId: 1 });
+    await injectWallets(page, [wallet]);
+    const lookups: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/ens')) lookups.push(request.url());
+    });
+    const request = await authorization(suite.firstParty, suite.rp.redirectUri, { scope: 'openid profile' });
+    await page.goto(request.url.href);
+    await chooseWallet(page, 'Test Wallet');
+    await messageShown(page);
+    assert.equal(await ensNameShown(page), 'alice.test');
+    for (let i = 1; i <= 10; i++) {
+      const chainId = i % 2 === 1 ? 10 : 1;
+      await wallet.selectChain(chainId);
+      await page.locator('#message', { hasText: `Chain ID: ${chainId}\n` }).waitFor();
+      await page.locator('#ens-name', { hasText: 'alice.test' }).waitFor();
+    }
+    assert.equal(await page.locator('#ens').isHidden(), false);
+    assert.equal(lookups.length, 1, `one lookup: ${lookups.join(', ')}`);
+    await signButton(page).click();
+    const claims = await exchange(suite.firstParty, await callbackOf(page, suite.rp.redirectUri), request);
+    assert.equal(claims.preferred_username, 'alice.test');
   });
 
   it('an account without a primary name shows none', async () => {

@@ -299,10 +299,17 @@
     // changes nothing
 
     const ensOn = ui.signing.dataset.ens === 'on';
+    // The server's answer per address, asked once per page: a chain switch or an account coming back shows it
+    // again without a lookup (the server allows an interaction only a few).
+    const names = new Map();
     async function showName(run, address) {
       if (!ensOn) return;
       try {
-        const found = await api(`/ens?${new URLSearchParams({ address })}`);
+        let found = names.get(address);
+        if (!found) {
+          found = await api(`/ens?${new URLSearchParams({ address })}`);
+          names.set(address, found);
+        }
         if (run !== generation || !found.name) return;
         ui.ensName.textContent = found.name;
         const avatar = typeof found.avatar === 'string' && found.avatar.startsWith('data:image/') ? found.avatar : '';
