@@ -8,7 +8,7 @@ import { HELP } from './config/help.js';
 import { log, setLogFormat, setLogLevel } from './log.js';
 import { keccakImplementation } from './siwe/keccak.js';
 import { secp256k1Implementation } from './siwe/secp256k1.js';
-import { serve } from './server.js';
+import { serve } from './serve.js';
 import { Drain, shutDown } from './web/shutdown.js';
 
 async function main(): Promise<void> {
