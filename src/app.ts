@@ -53,7 +53,7 @@ async function openChains(config: Config, metrics: Metrics | undefined): Promise
  * without an RPC for it (ENS_RPC_URL, else the chain-1 entry of RPC_URLS).
  * Nothing is asked at start: ENS is never needed for a login.
  */
-async function openEns(config: Config, store: Store): Promise<EnsProfiles | undefined> {
+async function openEns(config: Config, store: Store, metrics: Metrics | undefined): Promise<EnsProfiles | undefined> {
   if (!ensOn(config.ens)) {
     if (config.ens.off === 'no-rpc') log.info('ENS names are off: set ENS_RPC_URL (or a chain-1 entry in RPC_URLS) for the profile scope');
     return undefined;
@@ -61,7 +61,7 @@ async function openEns(config: Config, store: Store): Promise<EnsProfiles | unde
   const { EnsProfiles } = await import('./ens/ens-profiles.js');
   // NFT avatars' metadata is fetched as every other outgoing request: through the SSRF guard.
   const fetch = outboundFetch(config.privateNetworkHosts) as unknown as ConstructorParameters<typeof EnsProfiles>[2];
-  return new EnsProfiles(config.ens, store, fetch);
+  return new EnsProfiles(config.ens, store, fetch, metrics && ((...call) => metrics.rpcCall(...call)));
 }
 
 /**
@@ -81,7 +81,7 @@ export async function createApp(settings: Settings, backend: Store, metrics?: Me
   const rateLimiter = new RateLimiter(backend, config.rateLimits, metrics);
   // With metrics, every store call is counted and timed (a decorator: the backends are untouched).
   const store = metrics ? (await import('./metrics/instrumented-store.js')).instrumentStore(backend, metrics) : backend;
-  const ens = await openEns(config, store);
+  const ens = await openEns(config, store, metrics);
   const provider = await createProvider({
     config,
     jwks,

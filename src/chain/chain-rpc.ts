@@ -38,8 +38,11 @@ export type RpcState = 'unknown' | 'ok' | 'unavailable';
 /** How one call ended: answered, reverted (the contract's verdict), no answer within the timeout, or another failure. */
 export type RpcCallResult = 'ok' | 'reverted' | 'timeout' | 'error';
 
-/** Told of every call (the metrics, with METRICS_PORT): its JSON-RPC method, result and duration. */
-export type RpcObserver = (chainId: number, method: string, result: RpcCallResult, seconds: number) => void;
+/**
+ * Told of every call (the metrics, with METRICS_PORT): its chain (a CHAIN_IDS id, or `ens` for the ENS RPC,
+ * ens/ens-chain.ts), JSON-RPC method, result and duration.
+ */
+export type RpcObserver = (chain: number | 'ens', method: string, result: RpcCallResult, seconds: number) => void;
 
 export interface CallRequest {
   to?: string;

@@ -35,7 +35,9 @@ import {
   Network,
   ZeroAddress,
 } from 'ethers';
+import type { RpcCallResult, RpcObserver } from '../chain/chain-rpc.js';
 import { rpcLabel } from '../config/rpc.js';
+import { secondsSince } from '../metrics/elapsed.js';
 import { ERC721_ABI, ERC1155_ABI, EXTENDED_RESOLVER_INTERFACE, REGISTRY_ABI, RESOLVER_ABI } from './ens-contracts.js';
 
 /** The ENS RPC did not answer (in time, or at all): nothing is known, nothing is cached. */
@@ -66,10 +68,13 @@ export class EnsChain {
   readonly label: string;
   readonly #provider: JsonRpcProvider;
   readonly #registry: Contract;
+  readonly #observe: RpcObserver | undefined;
   #chainId: Promise<bigint> | undefined;
 
-  constructor(rpcUrl: string, registry: string, timeoutMs: number) {
+  /** `observe`: told of every call, as chain `ens` (the metrics' siwe_idp_rpc_calls_total, with METRICS_PORT). */
+  constructor(rpcUrl: string, registry: string, timeoutMs: number, observe?: RpcObserver) {
     this.label = rpcLabel(rpcUrl);
+    this.#observe = observe;
     const request = new FetchRequest(rpcUrl);
     request.timeout = timeoutMs;
     // The chain is whatever the endpoint serves (mainnet in production): eth_call needs no chain id.
@@ -119,7 +124,10 @@ export class EnsChain {
   /** The chain id the endpoint serves (asked once): NFT avatars name their chain. */
   chainId(): Promise<bigint> {
     if (this.#chainId === undefined) {
-      const asked = this.#call(this.#provider.send('eth_chainId', []).then((id: string) => BigInt(id)));
+      const asked = this.#call(
+        this.#provider.send('eth_chainId', []).then((id: string) => BigInt(id)),
+        'eth_chainId',
+      );
       // A failure is not kept: the next lookup asks again.
       asked.catch(() => {
         if (this.#chainId === asked) this.#chainId = undefined;
@@ -187,13 +195,24 @@ export class EnsChain {
     }
   }
 
-  async #call<T>(call: Promise<T>): Promise<T> {
+  async #call<T>(call: Promise<T>, method = 'eth_call'): Promise<T> {
+    const start = this.#observe ? performance.now() : 0;
+    let result: RpcCallResult = 'error';
     try {
-      return await call;
+      const answer = await call;
+      result = 'ok';
+      return answer;
     } catch (error) {
-      if (isError(error, 'CALL_EXCEPTION') || isError(error, 'BAD_DATA')) throw error;
+      if (isError(error, 'CALL_EXCEPTION') || isError(error, 'BAD_DATA')) {
+        result = 'reverted';
+        throw error;
+      }
+      const code = (error as { code?: string }).code;
+      if (code === 'TIMEOUT') result = 'timeout';
       // ethers' messages can quote the request URL: keep only its error code.
-      throw new EnsUnavailableError(this.label, `failed (${(error as { code?: string }).code ?? 'no answer'})`);
+      throw new EnsUnavailableError(this.label, `failed (${code ?? 'no answer'})`);
+    } finally {
+      this.#observe?.('ens', method, result, secondsSince(start));
     }
   }
 }

@@ -13,6 +13,7 @@
  * cached; a failure is not remembered, and the next login asks the chain again.
  * Lookups of the same address in this process at the same time share one.
  */
+import type { RpcObserver } from '../chain/chain-rpc.js';
 import type { EnsConfig } from '../config/ens.js';
 import { log } from '../log.js';
 import type { Store } from '../storage/store.js';
@@ -35,12 +36,13 @@ export class EnsProfiles {
   readonly #inFlight = new Map<string, Promise<EnsProfile | undefined>>();
   readonly #images: AvatarImages;
 
-  constructor(config: EnsConfig, store: Store, fetch: GuardedFetch) {
+  /** `observe`: told of every ENS RPC call (the metrics, as chain `ens`). */
+  constructor(config: EnsConfig, store: Store, fetch: GuardedFetch, observe?: RpcObserver) {
     this.#config = config;
     this.#store = store;
     this.#fetch = fetch;
     this.timeoutMs = config.timeoutMs;
-    this.#chain = new EnsChain(config.rpcUrl, config.registry, config.timeoutMs);
+    this.#chain = new EnsChain(config.rpcUrl, config.registry, config.timeoutMs, observe);
     this.#images = new AvatarImages(fetch, config.timeoutMs, config.cacheTtl * 1000);
   }
 

@@ -20,7 +20,7 @@
  *   siwe_idp_store_operations_total{operation,result}
  *   siwe_idp_store_operation_duration_seconds{operation}
  *   siwe_idp_memory_store_full
- *   siwe_idp_rpc_calls_total{chain_id,method,result}
+ *   siwe_idp_rpc_calls_total{chain_id,method,result} (chain_id: a CHAIN_IDS id, or `ens`)
  *   siwe_idp_rpc_call_duration_seconds{chain_id,method}
  *   siwe_idp_rate_limited_total{limit}
  *   siwe_idp_process_*, siwe_idp_nodejs_*: prom-client's default process metrics
@@ -212,8 +212,8 @@ export class Metrics {
     this.httpDuration.labels(route, method, statusClass).observe(seconds);
   }
 
-  /** One JSON-RPC call. */
-  rpcCall(chainId: number, method: string, result: RpcCallResult, seconds: number): void {
+  /** One JSON-RPC call, to a chain of CHAIN_IDS or to the ENS RPC (`ens`). */
+  rpcCall(chainId: number | 'ens', method: string, result: RpcCallResult, seconds: number): void {
     const chain = String(chainId);
     this.rpcCalls.labels(chain, method, result).inc();
     this.rpcDuration.labels(chain, method).observe(seconds);

@@ -2,13 +2,15 @@
  * RPC calls, counted (ChainRpc's observer, with the metrics): each call by
  * chain, JSON-RPC method and result (ok, reverted: the contract's verdict,
  * timeout, error), and its time; against a local JSON-RPC endpoint. The
- * application counts its chains' calls from the start (RPC_URLS' probe).
+ * application counts its chains' calls from the start (RPC_URLS' probe). The
+ * ENS RPC's calls are counted the same way, as chain_id="ens".
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallRejectedError, ChainRpc, ChainUnavailableError } from '../../src/chain/chain-rpc.js';
+import { EnsChain, EnsUnavailableError } from '../../src/ens/ens-chain.js';
 import { Metrics } from '../../src/metrics/registry.js';
 import { parseExposition, sampleValue } from './exposition.js';
 import { scrape, start } from './metrics-app.js';
@@ -77,6 +79,33 @@ describe('RPC calls in the metrics', function () {
     assert.equal(sampleValue(samples, 'siwe_idp_rpc_call_duration_seconds_count', { chain_id: '1', method: 'eth_call' }), 4);
     const seconds = sampleValue(samples, 'siwe_idp_rpc_call_duration_seconds_sum', { chain_id: '1', method: 'eth_call' });
     assert.ok(seconds >= 0.29, `the timed-out call took RPC_TIMEOUT (300 ms): ${seconds} s in all`);
+    assert.ok(!text.includes('SECRET-KEY') && !text.includes('127.0.0.1'), 'no URL in the metrics');
+  });
+
+  it('counts the ENS RPC\'s calls as chain_id="ens": ok, reverted, error and timeout, timed', async () => {
+    const metrics = new Metrics();
+    const ens = new EnsChain(url, '0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e', 300, (...call) => metrics.rpcCall(...call));
+    try {
+      mode = 'answer';
+      assert.equal(await ens.chainId(), 1n);
+      mode = 'revert';
+      // The registry reverts for the name and for its parent: no resolver (the contract's verdict, twice).
+      assert.equal(await ens.resolverOf('alice.eth'), undefined);
+      mode = 'http-error';
+      await assert.rejects(ens.resolverOf('alice.eth'), EnsUnavailableError);
+      mode = 'hang';
+      await assert.rejects(ens.resolverOf('alice.eth'), EnsUnavailableError);
+    } finally {
+      ens.destroy();
+    }
+    const text = (await metrics.exposition()).body;
+    const samples = parseExposition(text);
+    const calls = (method: string, result: string) => sampleValue(samples, 'siwe_idp_rpc_calls_total', { chain_id: 'ens', method, result });
+    assert.equal(calls('eth_chainId', 'ok'), 1);
+    assert.equal(calls('eth_call', 'reverted'), 2);
+    assert.equal(calls('eth_call', 'error'), 1);
+    assert.equal(calls('eth_call', 'timeout'), 1);
+    assert.equal(sampleValue(samples, 'siwe_idp_rpc_call_duration_seconds_count', { chain_id: 'ens', method: 'eth_call' }), 4);
     assert.ok(!text.includes('SECRET-KEY') && !text.includes('127.0.0.1'), 'no URL in the metrics');
   });
 
