@@ -11,22 +11,29 @@
  * store's backend directly; web/rate-limiter.ts records them as `rate_limit`.
  */
 import type { Store } from '../storage/store.js';
-import type { Metrics } from './registry.js';
+import type { Metrics, StoreSeries } from './registry.js';
+
+/** The store's methods that are counted, and the `operation` label of each. */
+const OPERATIONS = {
+  get: 'get',
+  set: 'set',
+  delete: 'delete',
+  take: 'take',
+  setIfAbsent: 'set_if_absent',
+  refreshTtl: 'refresh_ttl',
+  addToSet: 'add_to_set',
+  members: 'members',
+  removeFromSet: 'remove_from_set',
+  increment: 'increment',
+  publish: 'publish',
+  ping: 'ping',
+} as const;
 
 export function instrumentStore(store: Store, metrics: Metrics): Store {
   // Each operation's series, looked up once: a call costs two additions and a bucket search (metrics/series.ts).
-  const get = metrics.storeSeries('get');
-  const set = metrics.storeSeries('set');
-  const del = metrics.storeSeries('delete');
-  const take = metrics.storeSeries('take');
-  const setIfAbsent = metrics.storeSeries('set_if_absent');
-  const refreshTtl = metrics.storeSeries('refresh_ttl');
-  const addToSet = metrics.storeSeries('add_to_set');
-  const members = metrics.storeSeries('members');
-  const removeFromSet = metrics.storeSeries('remove_from_set');
-  const increment = metrics.storeSeries('increment');
-  const publish = metrics.storeSeries('publish');
-  const ping = metrics.storeSeries('ping');
+  const timed = Object.fromEntries(
+    Object.entries(OPERATIONS).map(([method, operation]) => [method, metrics.storeSeries(operation)]),
+  ) as Record<keyof typeof OPERATIONS, StoreSeries>;
   if (store.kind === 'memory') metrics.watchMemoryStore(() => store.full === true);
   return {
     get kind() {
@@ -35,19 +42,19 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     get full() {
       return store.full;
     },
-    get: (key) => get.time(() => store.get(key)),
-    set: (key, value, ttlMs) => set.time(() => store.set(key, value, ttlMs)),
-    delete: (key) => del.time(() => store.delete(key)),
-    take: (key) => take.time(() => store.take(key)),
-    setIfAbsent: (key, value, ttlMs) => setIfAbsent.time(() => store.setIfAbsent(key, value, ttlMs)),
-    refreshTtl: (key, ttlMs) => refreshTtl.time(() => store.refreshTtl(key, ttlMs)),
-    addToSet: (key, member, ttlMs) => addToSet.time(() => store.addToSet(key, member, ttlMs)),
-    members: (key) => members.time(() => store.members(key)),
-    removeFromSet: (key, member) => removeFromSet.time(() => store.removeFromSet(key, member)),
-    increment: (key, ttlMs) => increment.time(() => store.increment(key, ttlMs)),
-    publish: (channel, message) => publish.time(() => store.publish(channel, message)),
+    get: (key) => timed.get.time(() => store.get(key)),
+    set: (key, value, ttlMs) => timed.set.time(() => store.set(key, value, ttlMs)),
+    delete: (key) => timed.delete.time(() => store.delete(key)),
+    take: (key) => timed.take.time(() => store.take(key)),
+    setIfAbsent: (key, value, ttlMs) => timed.setIfAbsent.time(() => store.setIfAbsent(key, value, ttlMs)),
+    refreshTtl: (key, ttlMs) => timed.refreshTtl.time(() => store.refreshTtl(key, ttlMs)),
+    addToSet: (key, member, ttlMs) => timed.addToSet.time(() => store.addToSet(key, member, ttlMs)),
+    members: (key) => timed.members.time(() => store.members(key)),
+    removeFromSet: (key, member) => timed.removeFromSet.time(() => store.removeFromSet(key, member)),
+    increment: (key, ttlMs) => timed.increment.time(() => store.increment(key, ttlMs)),
+    publish: (channel, message) => timed.publish.time(() => store.publish(channel, message)),
     subscribe: (channel, listener, onResume) => store.subscribe(channel, listener, onResume),
-    ping: () => ping.time(() => store.ping()),
+    ping: () => timed.ping.time(() => store.ping()),
     close: () => store.close(),
   };
 }
