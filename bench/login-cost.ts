@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { parseExposition, sumOf } from '../test/metrics/exposition.js';
 import { killAll, killChildrenOnExit, spawnChild, type Child } from './lib/children.js';
 import { prepareServers, type ServerRuntime } from './lib/compile.js';
 import { startBenchRedis, type BenchRedis } from './lib/private-redis.js';
@@ -21,7 +22,7 @@ import { readBenchSettings, type BenchSettings } from './lib/settings.js';
 import { freePort, writeBenchFiles, type BenchFiles } from './lib/setup.js';
 import { throughputPhase, type RoundRecord } from './phases/throughput.js';
 
-export type StoreKind = 'memory' | 'redis';
+type StoreKind = 'memory' | 'redis';
 
 export interface LoginCost {
   store: StoreKind;
@@ -33,11 +34,8 @@ export interface LoginCost {
 /** The sum of siwe_idp_logins_total{outcome="success",…} on a metrics endpoint (NaN when it does not answer). */
 async function countedLogins(metricsUrl: string): Promise<number> {
   try {
-    const text = await (await fetch(metricsUrl)).text();
-    return text
-      .split('\n')
-      .filter((line) => line.startsWith('siwe_idp_logins_total{') && line.includes('outcome="success"'))
-      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    const samples = parseExposition(await (await fetch(metricsUrl)).text());
+    return sumOf(samples, 'siwe_idp_logins_total', { outcome: 'success' });
   } catch {
     return Number.NaN;
   }
@@ -50,6 +48,15 @@ export interface LoginCostOptions {
   redis: BenchRedis;
   driver: Child;
   prefix: string;
+}
+
+/**
+ * Ours as deployed for the internet, for every section that runs it: audit
+ * events logged, metrics served on their own loopback port (scraped or not,
+ * they are counted).
+ */
+export function asDeployed(metricsPort: number): Record<string, string> {
+  return { LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' };
 }
 
 /** BENCH_OURS_ENV="NAME=value …": settings changed for ours only, to price one feature (e.g. RATE_LIMITS=off). */
@@ -82,10 +89,7 @@ export async function benchLoginCost(options: LoginCostOptions, progress: (line:
         ...files.env,
         ...storeEnv,
         BENCH_NAMESPACE: `${prefix}ours`,
-        // As deployed: audit events logged, metrics served (scraped or not, they are counted).
-        LOG_LEVEL: 'info',
-        METRICS_PORT: String(metricsPort),
-        METRICS_HOST: '127.0.0.1',
+        ...asDeployed(metricsPort),
         ...oursEnvOverrides(),
       },
       profArgs,
@@ -128,12 +132,10 @@ export function summarize(rounds: RoundRecord[], name: RoundRecord['target']) {
   };
 }
 
-/** ours/bare CPU per login of each round pair (round i of ours with round i of the bare engine). */
-export function pairRatios(rounds: RoundRecord[]): number[] {
+/** ours/bare of `pick` (CPU per login unless told) for each round pair: round i of ours with round i of the bare engine. */
+function pairRatios(rounds: RoundRecord[], pick: (round: RoundRecord) => number = (round) => round.serverCpuMsPerLogin): number[] {
   const bareRounds = rounds.filter((round) => round.target === 'bare');
-  return rounds
-    .filter((round) => round.target === 'ours')
-    .map((round, i) => round.serverCpuMsPerLogin / bareRounds[i]!.serverCpuMsPerLogin);
+  return rounds.filter((round) => round.target === 'ours').map((round, i) => pick(round) / pick(bareRounds[i]!));
 }
 
 /**
@@ -149,7 +151,7 @@ export function medianRatio(rounds: RoundRecord[]): number {
 }
 
 /** "get 7.0, set 4.0, …", most frequent first. */
-export function commandList(commands: Record<string, number>): string {
+function commandList(commands: Record<string, number>): string {
   return Object.entries(commands)
     .sort((a, b) => b[1] - a[1])
     .map(([command, perLogin]) => `${command} ${fixed(perLogin, 1)}`)
@@ -188,11 +190,10 @@ export function printLoginCost(results: LoginCost[]): void {
         rows,
       ),
     );
-    const bareRounds = rounds.filter((round) => round.target === 'bare');
-    const pairs = rounds.filter((round) => round.target === 'ours').map((round, i) => [round, bareRounds[i]!] as const);
+    const list = (ratios: number[]) => ratios.map((ratio) => fixed(ratio, 3)).join(', ');
     console.log(
-      `ours/bare CPU per login, per round pair: ${pairs.map(([o, b]) => fixed(o.serverCpuMsPerLogin / b.serverCpuMsPerLogin, 3)).join(', ')}; ` +
-        `throughput: ${pairs.map(([o, b]) => fixed(o.loginsPerSecond / b.loginsPerSecond, 3)).join(', ')}`,
+      `ours/bare CPU per login, per round pair: ${list(pairRatios(rounds))}; ` +
+        `throughput: ${list(pairRatios(rounds, (round) => round.loginsPerSecond))}`,
     );
     console.log(
       `CPU per login ours / bare: median of the round pairs ${fixed(medianRatio(rounds), 3)}×; all rounds pooled ${fixed(ours.serverCpu / bare.serverCpu, 3)}× (+${fixed((ours.serverCpu - bare.serverCpu) * 1000, 0)} µs); throughput ${fixed(ours.perSecond / bare.perSecond, 3)}`,

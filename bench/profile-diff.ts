@@ -75,7 +75,7 @@ function concernOf(frameLabel: string): string {
 }
 
 /** Busy time (idle and program excluded) by concern, in microseconds. */
-export function busyByConcern(path: string): Map<string, number> {
+function busyByConcern(path: string): Map<string, number> {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const totals = new Map<string, number>();
@@ -88,7 +88,7 @@ export function busyByConcern(path: string): Map<string, number> {
   return totals;
 }
 
-export function profileDiff(barePath: string, oursPath: string, logins: number): { total: number; rows: [string, number][] } {
+function profileDiff(barePath: string, oursPath: string, logins: number): { total: number; rows: [string, number][] } {
   const bare = busyByConcern(barePath);
   const ours = busyByConcern(oursPath);
   const concerns = new Set([...bare.keys(), ...ours.keys()]);

@@ -21,7 +21,7 @@ export interface RedisTraffic {
 }
 
 /** "<namespace>::oidc:Session:abc…" → "oidc:Session:<id>" (namespace dropped, ids and numbers generalised). */
-export function keyClass(key: string): string {
+function keyClass(key: string): string {
   const local = key.includes('::') ? key.slice(key.indexOf('::') + 2) : key;
   return local
     .split(':')

@@ -17,7 +17,7 @@ import { startBenchServer, startFlags } from './lib/servers.js';
 import { readBenchSettings } from './lib/settings.js';
 import { freePort, writeBenchFiles, type BenchFiles } from './lib/setup.js';
 import { benchContractWallets, describeContractWallets } from './contract-wallets.js';
-import { benchLoginCost, printLoginCost } from './login-cost.js';
+import { asDeployed, benchLoginCost, printLoginCost } from './login-cost.js';
 import { benchMicro } from './micro.js';
 import { describeLoad, loadPhase, type LoadResult } from './phases/load.js';
 import { memoryPhase, type MemorySample } from './phases/memory.js';
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     const server = await startBenchServer(runtime, kind, `${kind}-traffic`, {
       ...redisEnv,
       BENCH_NAMESPACE: `${prefix}${kind}-traffic`,
-      ...(kind === 'ours' ? { LOG_LEVEL: 'info', METRICS_PORT: String(await freePort()) } : {}),
+      ...(kind === 'ours' ? asDeployed(await freePort()) : {}),
     });
     await driver.call({ type: 'round', base: server.base, logins: 20, concurrency: 2 });
     traffic[kind] = await recordRedisTraffic(redis.url, driver, server, settings.trafficLogins);
@@ -179,8 +179,7 @@ async function main(): Promise<void> {
       store === 'redis' ? { ...redisEnv, BENCH_NAMESPACE: `${prefix}load` } : { ...files.env, MEMORY_STORE_MAX_ENTRIES: '2000000' };
     const server = await startBenchServer(runtime, 'ours', `ours-load-${store}`, {
       ...env,
-      LOG_LEVEL: 'info',
-      METRICS_PORT: String(await freePort()),
+      ...asDeployed(await freePort()),
     });
     const result = await loadPhase(driver, server, { store, concurrency: settings.loadConcurrency, seconds: settings.loadSeconds });
     await server.child.stop();

@@ -22,4 +22,4 @@ const { server, store, metricsServer } = await serve(settings, {
 });
 await once(server, 'listening');
 serveBenchHooks(server, store, metricsServer && (() => metricsServer.close()));
-announceReady({ port: settings.config.port, store: store.kind, metrics: metricsServer?.url ?? null });
+announceReady({ port: settings.config.port, store: store.kind });

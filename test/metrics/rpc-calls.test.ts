@@ -17,6 +17,21 @@ import { scrape, start } from './metrics-app.js';
 
 type Mode = 'answer' | 'revert' | 'http-error' | 'hang';
 
+/**
+ * The exposition after a test's calls, with no RPC URL in it (it may hold an API key), and readers of
+ * `chain`'s call counts and timed calls.
+ */
+async function observed(metrics: Metrics, chain: string) {
+  const text = (await metrics.exposition()).body;
+  assert.ok(!text.includes('SECRET-KEY') && !text.includes('127.0.0.1'), 'no URL in the metrics');
+  const samples = parseExposition(text);
+  return {
+    samples,
+    calls: (method: string, result: string) => sampleValue(samples, 'siwe_idp_rpc_calls_total', { chain_id: chain, method, result }),
+    callCount: (method: string) => sampleValue(samples, 'siwe_idp_rpc_call_duration_seconds_count', { chain_id: chain, method }),
+  };
+}
+
 describe('RPC calls in the metrics', function () {
   this.timeout(10_000);
   let server: Server;
@@ -68,18 +83,15 @@ describe('RPC calls in the metrics', function () {
     } finally {
       rpc.destroy();
     }
-    const text = (await metrics.exposition()).body;
-    const samples = parseExposition(text);
-    const calls = (method: string, result: string) => sampleValue(samples, 'siwe_idp_rpc_calls_total', { chain_id: '1', method, result });
+    const { samples, calls, callCount } = await observed(metrics, '1');
     assert.equal(calls('eth_chainId', 'ok'), 1);
     assert.equal(calls('eth_call', 'ok'), 1);
     assert.equal(calls('eth_call', 'reverted'), 1);
     assert.equal(calls('eth_call', 'error'), 1);
     assert.equal(calls('eth_call', 'timeout'), 1);
-    assert.equal(sampleValue(samples, 'siwe_idp_rpc_call_duration_seconds_count', { chain_id: '1', method: 'eth_call' }), 4);
+    assert.equal(callCount('eth_call'), 4);
     const seconds = sampleValue(samples, 'siwe_idp_rpc_call_duration_seconds_sum', { chain_id: '1', method: 'eth_call' });
     assert.ok(seconds >= 0.29, `the timed-out call took RPC_TIMEOUT (300 ms): ${seconds} s in all`);
-    assert.ok(!text.includes('SECRET-KEY') && !text.includes('127.0.0.1'), 'no URL in the metrics');
   });
 
   it('counts the ENS RPC\'s calls as chain_id="ens": ok, reverted, error and timeout, timed', async () => {
@@ -98,15 +110,12 @@ describe('RPC calls in the metrics', function () {
     } finally {
       ens.destroy();
     }
-    const text = (await metrics.exposition()).body;
-    const samples = parseExposition(text);
-    const calls = (method: string, result: string) => sampleValue(samples, 'siwe_idp_rpc_calls_total', { chain_id: 'ens', method, result });
+    const { calls, callCount } = await observed(metrics, 'ens');
     assert.equal(calls('eth_chainId', 'ok'), 1);
     assert.equal(calls('eth_call', 'reverted'), 2);
     assert.equal(calls('eth_call', 'error'), 1);
     assert.equal(calls('eth_call', 'timeout'), 1);
-    assert.equal(sampleValue(samples, 'siwe_idp_rpc_call_duration_seconds_count', { chain_id: 'ens', method: 'eth_call' }), 4);
-    assert.ok(!text.includes('SECRET-KEY') && !text.includes('127.0.0.1'), 'no URL in the metrics');
+    assert.equal(callCount('eth_call'), 4);
   });
 
   it("the application with RPC_URLS counts its chains' calls, the start's chain id probe first", async () => {

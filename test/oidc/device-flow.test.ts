@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { Wallet } from 'ethers';
+import type { ClientMetadata } from 'oidc-provider';
 import supertest from 'supertest';
 import { DEVICE_CODE_GRANT } from '../../src/oidc/device-flow.js';
 import { setLogLevel } from '../../src/log.js';
@@ -46,6 +47,26 @@ async function finish(agent: Agent, redirectTo: string): Promise<supertest.Respo
   const consent = await agent.post(`/interaction/${consentUid}/confirm`).set('Accept', 'application/json').send({});
   assert.equal(consent.status, 200, consent.text);
   return agent.get(new URL(consent.body.redirectTo, 'http://provider.invalid').pathname).redirects(0);
+}
+
+/**
+ * The person follows `redirectTo` to the "Your device is signed in" page (checked); the device's next poll gets
+ * tokens (checked): the ID token's claims.
+ */
+async function deviceSignedIn(
+  person: Agent,
+  device: Agent,
+  redirectTo: string,
+  client: ClientMetadata,
+  deviceCode: string,
+): Promise<{ tokens: supertest.Response; claims: Record<string, unknown> }> {
+  const done = await finish(person, redirectTo);
+  assert.equal(done.status, 200, done.text);
+  assert.match(done.text, /Your device is signed in/);
+  const tokens = await pollOnce(device, client, deviceCode);
+  assert.equal(tokens.status, 200, tokens.text);
+  const claims = JSON.parse(Buffer.from(tokens.body.id_token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+  return { tokens, claims };
 }
 
 for (const backend of BACKENDS) {
@@ -98,12 +119,7 @@ for (const backend of BACKENDS) {
       // The computer finishes (consent for this third-party app included) and the device's next poll gets tokens.
       const finished = await person.post(`/interaction/${uid}/cross-device/finish`).set('Accept', 'application/json');
       assert.equal(finished.status, 200, finished.text);
-      const done = await finish(person, finished.body.redirectTo);
-      assert.equal(done.status, 200, done.text);
-      assert.match(done.text, /Your device is signed in/);
-      const tokens = await pollOnce(device, DEVICE_TV, request.device_code);
-      assert.equal(tokens.status, 200, tokens.text);
-      const claims = JSON.parse(Buffer.from(tokens.body.id_token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+      const { claims } = await deviceSignedIn(person, device, finished.body.redirectTo, DEVICE_TV, request.device_code);
       assert.equal(claims.sub, phone.address);
       assert.equal(claims.chain_id, 1);
       assert.equal(claims.aud, DEVICE_TV.client_id);
@@ -138,13 +154,7 @@ for (const backend of BACKENDS) {
 
       const login = await signIn(person, uid, wallet);
       assert.equal(login.status, 200, login.text);
-      const done = await finish(person, login.body.redirectTo);
-      assert.equal(done.status, 200, done.text);
-      assert.match(done.text, /Your device is signed in/);
-
-      const tokens = await pollOnce(device, DEVICE_CLI, request.device_code);
-      assert.equal(tokens.status, 200, tokens.text);
-      const claims = JSON.parse(Buffer.from(tokens.body.id_token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+      const { tokens, claims } = await deviceSignedIn(person, device, login.body.redirectTo, DEVICE_CLI, request.device_code);
       assert.equal(claims.sub, wallet.address);
       assert.equal(claims.aud, DEVICE_CLI.client_id);
       assert.equal(claims.ethereum_address, wallet.address);

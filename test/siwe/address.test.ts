@@ -39,6 +39,15 @@ describe('EIP-55 addresses', () => {
     }
   });
 
+  it('rejects wrong checksums and non-addresses', () => {
+    assert.equal(isChecksumAddress('0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359'), false);
+    assert.equal(isChecksumAddress('0xFB6916095CA1DF60BB79CE92CE3EA74C37C5D359'), false);
+    assert.equal(isChecksumAddress('0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d35'), false);
+    assert.throws(() => toChecksumAddress('0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d35'), TypeError);
+    assert.throws(() => toChecksumAddress('fB6916095ca1df60bB79Ce92cE3Ea74c37c5d3591'), TypeError);
+    assert.throws(() => toChecksumAddress('0xgB6916095ca1df60bB79Ce92cE3Ea74c37c5d359'), TypeError);
+  });
+
   it('refuses anything but 0x and 40 hexadecimal digits', () => {
     for (const bad of [
       '',

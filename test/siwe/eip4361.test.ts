@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { isChecksumAddress, toChecksumAddress } from '../../src/siwe/address.js';
 import { SiweError } from '../../src/siwe/siwe-error.js';
 import type { SiweErrorCode } from '../../src/siwe/siwe-error.js';
 import { formatSiweMessage, parseSiweMessage } from '../../src/siwe/eip4361.js';
@@ -283,34 +282,5 @@ describe('uri', () => {
     for (const value of ['#notrfc4501', 'a/b', '[::cafe]x', '[1.2.3.4::]', '[:::]', '[]', 'a b']) {
       assert.equal(isAuthority(value), false, value);
     }
-  });
-});
-
-describe('EIP-55', () => {
-  const vectors = [
-    '0x52908400098527886E0F7030069857D2E4169EE7',
-    '0x8617E340B3D01FA5F11F306F4090FD50E238070D',
-    '0xde709f2102306220921060314715629080e2fb77',
-    '0x27b1fdb04752bbc536007a920d24acb045561c26',
-    '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
-    '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359',
-    '0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB',
-    '0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb',
-  ];
-  for (const address of vectors) {
-    it(`checksums ${address}`, () => {
-      assert.equal(toChecksumAddress(address.toLowerCase()), address);
-      assert.equal(toChecksumAddress(`0x${address.slice(2).toUpperCase()}`), address);
-      assert.ok(isChecksumAddress(address));
-    });
-  }
-
-  it('rejects wrong checksums and non-addresses', () => {
-    assert.equal(isChecksumAddress('0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359'), false);
-    assert.equal(isChecksumAddress('0xFB6916095CA1DF60BB79CE92CE3EA74C37C5D359'), false);
-    assert.equal(isChecksumAddress('0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d35'), false);
-    assert.throws(() => toChecksumAddress('0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d35'), TypeError);
-    assert.throws(() => toChecksumAddress('fB6916095ca1df60bB79Ce92cE3Ea74c37c5d3591'), TypeError);
-    assert.throws(() => toChecksumAddress('0xgB6916095ca1df60bB79Ce92cE3Ea74c37c5d359'), TypeError);
   });
 });

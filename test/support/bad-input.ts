@@ -25,7 +25,7 @@ export const JSON_TYPE = { 'Content-Type': 'application/json' };
 export const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
 /** The `error` code of an answer: the JSON member, or the code the HTML error page shows. */
-export function errorCodeOf(response: RawResponse): string | undefined {
+function errorCodeOf(response: RawResponse): string | undefined {
   const type = String(response.headers['content-type'] ?? '');
   if (type.startsWith('application/json')) return (JSON.parse(response.text) as { error?: string }).error;
   if (type.startsWith('text/html')) return /<p class="error-code">([^<]*)<\/p>/.exec(response.text)?.[1];
