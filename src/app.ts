@@ -5,6 +5,7 @@
 import type Koa from 'koa';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import type { RpcObserver } from './chain/chain-rpc.js';
 import type { Chains } from './chain/chains.js';
 import { ConfigError } from './config/config-error.js';
 import type { Config } from './config/env.js';
@@ -35,10 +36,10 @@ import { staticAssets } from './web/static.js';
  * stops the start, an endpoint that does not answer is a loud warning. Without
  * RPC_URLS nothing chain-related is loaded: the EOA path never needs it.
  */
-async function openChains(config: Config, metrics: Metrics | undefined): Promise<Chains | undefined> {
+async function openChains(config: Config, observeRpc: RpcObserver | undefined): Promise<Chains | undefined> {
   if (config.rpcUrls.size === 0) return undefined;
   const { Chains } = await import('./chain/chains.js');
-  const chains = new Chains(config.rpcUrls, config.rpcTimeout, metrics && ((...call) => metrics.rpcCall(...call)));
+  const chains = new Chains(config.rpcUrls, config.rpcTimeout, observeRpc);
   const { problems, warnings } = await chains.probe();
   if (problems.length > 0) {
     chains.close();
@@ -53,7 +54,7 @@ async function openChains(config: Config, metrics: Metrics | undefined): Promise
  * without an RPC for it (ENS_RPC_URL, else the chain-1 entry of RPC_URLS).
  * Nothing is asked at start: ENS is never needed for a login.
  */
-async function openEns(config: Config, store: Store, metrics: Metrics | undefined): Promise<EnsProfiles | undefined> {
+async function openEns(config: Config, store: Store, observeRpc: RpcObserver | undefined): Promise<EnsProfiles | undefined> {
   if (!ensOn(config.ens)) {
     if (config.ens.off === 'no-rpc') log.info('ENS names are off: set ENS_RPC_URL (or a chain-1 entry in RPC_URLS) for the profile scope');
     return undefined;
@@ -61,7 +62,7 @@ async function openEns(config: Config, store: Store, metrics: Metrics | undefine
   const { EnsProfiles } = await import('./ens/ens-profiles.js');
   // NFT avatars' metadata is fetched as every other outgoing request: through the SSRF guard.
   const fetch = outboundFetch(config.privateNetworkHosts) as unknown as ConstructorParameters<typeof EnsProfiles>[2];
-  return new EnsProfiles(config.ens, store, fetch, metrics && ((...call) => metrics.rpcCall(...call)));
+  return new EnsProfiles(config.ens, store, fetch, observeRpc);
 }
 
 /**
@@ -74,14 +75,16 @@ async function openEns(config: Config, store: Store, metrics: Metrics | undefine
 export async function createApp(settings: Settings, backend: Store, metrics?: Metrics): Promise<Provider> {
   const { config, jwks, clients, cookieKeys } = settings;
   cacheViews(config.production);
-  const chains = await openChains(config, metrics);
+  // Every JSON-RPC call (the chains' and ENS's) counted and timed, when metrics are on.
+  const observeRpc: RpcObserver | undefined = metrics && ((...call) => metrics.rpcCall(...call));
+  const chains = await openChains(config, observeRpc);
   // The in-memory store's cap (MEMORY_STORE_MAX_ENTRIES): at it, new interactions are refused (storage/memory-store.ts).
   if (backend instanceof MemoryStore) backend.maxEntries = config.memoryStoreMaxEntries;
   // The abuse limits (RATE_LIMITS), counted in the same store: every instance sharing Redis counts together.
   const rateLimiter = new RateLimiter(backend, config.rateLimits, metrics);
   // With metrics, every store call is counted and timed (a decorator: the backends are untouched).
   const store = metrics ? (await import('./metrics/instrumented-store.js')).instrumentStore(backend, metrics) : backend;
-  const ens = await openEns(config, store, metrics);
+  const ens = await openEns(config, store, observeRpc);
   const provider = await createProvider({
     config,
     jwks,

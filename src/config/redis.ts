@@ -49,13 +49,9 @@ export function parseRedis(env: NodeJS.ProcessEnv, problems: string[]): RedisSet
     if (rawWait !== undefined) problems.push('REDIS_WAIT_REPLICAS needs REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
     return undefined;
   }
-  const waitReplicas = parseInteger(
-    'REDIS_WAIT_REPLICAS',
-    rawWait ?? String(sentinels !== undefined ? 1 : 0),
-    0,
-    MAX_WAIT_REPLICAS,
-    problems,
-  );
+  // Default: 1 behind Sentinel (a failover must not lose an acknowledged write), else 0.
+  const waitReplicas =
+    rawWait === undefined ? Number(sentinels !== undefined) : parseInteger('REDIS_WAIT_REPLICAS', rawWait, 0, MAX_WAIT_REPLICAS, problems);
   if (url !== undefined) {
     const problem = redisUrlProblem(url);
     if (problem !== undefined) problems.push(`REDIS_URL ${problem}`);

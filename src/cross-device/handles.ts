@@ -46,10 +46,10 @@ const handleKey = (handle: string) => `xdevice:handle:${handle}`;
 const currentKey = (uid: string) => `xdevice:uid:${uid}`;
 const proofKey = (uid: string) => `xdevice:proof:${uid}`;
 
-/** The store channel a verified proof is announced on (its message: the interaction's uid). */
 /** The phone's link for a handle: `${ISSUER}/sign/<handle>`. */
 export const phoneLink = (issuer: string, handle: string) => `${issuer}/sign/${handle}`;
 
+/** The store channel a verified proof is announced on (its message: the interaction's uid). */
 export const PROOF_CHANNEL = 'xdevice:proofs';
 
 /** Milliseconds until `exp` (seconds), at least one second. */

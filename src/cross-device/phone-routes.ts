@@ -18,7 +18,7 @@ import type { Context } from 'koa';
 import { errors } from 'oidc-provider';
 import { clientBranding } from '../interaction/branding.js';
 import { CHAIN_NAMES } from '../interaction/chain-names.js';
-import { noteClaims, noteLoginAttempt } from '../interaction/audit.js';
+import { noteClaims } from '../interaction/audit.js';
 import { fieldsOf } from '../interaction/body.js';
 import { type Loaded, loadedOf } from '../interaction/load.js';
 import { messageFor } from '../interaction/message.js';
@@ -91,7 +91,6 @@ export function phoneSign(deps: CrossDeviceDeps) {
     const attempt = readAttempt(fieldsOf(ctx));
     const parsed = noteClaims(ctx, attempt.message);
     const loaded = await loadByHandle(ctx, deps);
-    noteLoginAttempt(ctx, { client_id: loaded.client.clientId });
     const { uid, exp } = loaded.interaction;
     // Every rule of the sign-in page, token gates included (interaction/sign-in.ts). Last, once the signature
     // verified: the link is used up, then the interaction's nonce (both single-use).

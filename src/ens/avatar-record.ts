@@ -78,7 +78,7 @@ async function readMetadata(uri: string, { fetch, signal }: AvatarContext): Prom
   if (!url) return undefined;
   try {
     const response = await fetch(url, { redirect: 'error', signal, headers: { accept: 'application/json' } });
-    if (!response.ok || !response.body) return undefined;
+    if (!response.ok) return undefined;
     const body = await readCappedBody(response, MAX_METADATA_BYTES, () => new RangeError(`larger than ${MAX_METADATA_BYTES} bytes`));
     return JSON.parse(body.toString('utf8'));
   } catch {

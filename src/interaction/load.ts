@@ -27,7 +27,7 @@ export interface Loaded {
 }
 
 /** The device request of a device sign-in; gone or expired, the sign-in cannot finish (SessionNotFound). */
-export async function deviceRequestOf(provider: Provider, interaction: Interaction): Promise<DeviceRequest | undefined> {
+async function deviceRequestOf(provider: Provider, interaction: Interaction): Promise<DeviceRequest | undefined> {
   const jti = (interaction as { deviceCode?: unknown }).deviceCode;
   if (typeof jti !== 'string') return undefined;
   const code = await provider.DeviceCode.find(jti);

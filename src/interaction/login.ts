@@ -6,7 +6,7 @@
  */
 import type { Context } from 'koa';
 import { refuseLogin } from '../gates/login-gates.js';
-import { noteClaims, noteLoginAttempt } from './audit.js';
+import { noteClaims } from './audit.js';
 import { fieldsOf } from './body.js';
 import { finishInteraction } from './finish.js';
 import type { InteractionDeps } from './deps.js';
@@ -21,7 +21,6 @@ export function login(deps: InteractionDeps) {
     // For the audit event (audit.ts), which error-responses.ts writes if the attempt is refused.
     const parsed = noteClaims(ctx, attempt.message);
     const loaded = await loadInteraction(ctx, provider, 'login');
-    noteLoginAttempt(ctx, { client_id: loaded.client.clientId });
     const signIn = await verifySignIn(ctx, deps, loaded, { ...attempt, parsed });
     if (signIn.deniedBy.length > 0) await refuseLogin(loaded.interaction, signIn.deniedBy);
     const redirectTo = await finishInteraction(loaded.interaction, { login: signIn.login }, { mergeWithLastSubmission: false });

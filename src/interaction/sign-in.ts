@@ -18,7 +18,7 @@ import { SIWE_CHECKS, type SiweAttempt, type SiweExpectation, verifySiwe } from 
 import type { WalletType } from '../siwe/checks/pipeline.js';
 import { Problem } from '../web/problem.js';
 import { referenceId } from '../oidc/pages.js';
-import { auditLogin } from './audit.js';
+import { auditLogin, noteLoginAttempt } from './audit.js';
 import type { Fields } from './body.js';
 import { challengeFor, consumeChallenge } from './challenge.js';
 import type { InteractionDeps } from './deps.js';
@@ -63,6 +63,8 @@ export async function verifySignIn(
   useNonce?: (nonce: string, useChallenge: () => Promise<boolean>) => Promise<boolean>,
 ): Promise<VerifiedSignIn> {
   const { store, config, nonceKey, chains, rateLimiter, ens } = deps;
+  // For the audit event (audit.ts), from here on: the relying party the attempt was for.
+  noteLoginAttempt(ctx, { client_id: loaded.client.clientId });
   const { uid } = loaded.interaction;
   const challenge = challengeFor(nonceKey, loaded.interaction);
   const bound = boundResourceOf(loaded);

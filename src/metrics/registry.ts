@@ -97,8 +97,6 @@ export class Metrics {
   readonly rpcCalls: FastCounter<'chain_id' | 'method' | 'result'>;
   readonly rpcDuration: FastHistogram<'chain_id' | 'method'>;
   readonly rateLimited: FastCounter<'limit'>;
-  /** A store operation's series, made once (metrics/series.ts): a sign-in makes about twenty store calls. */
-  readonly #storeSeries = new Map<string, StoreSeries>();
 
   constructor() {
     const registers = [this.registry];
@@ -188,23 +186,16 @@ export class Metrics {
     this.rateLimited.labels(limit).inc();
   }
 
-  /** `run`, counted and timed as one store call `operation`: `ok` when it answered, `error` when it rejected. */
-  timeStoreCall<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    return this.storeSeries(operation).time(run);
-  }
-
-  /** The series of the store operation `operation` (kept by the caller: metrics/instrumented-store.ts). */
+  /**
+   * The series of the store operation `operation`: its callers look it up once and keep it
+   * (metrics/instrumented-store.ts; `rate_limit` in web/rate-limiter.ts).
+   */
   storeSeries(operation: string): StoreSeries {
-    let series = this.#storeSeries.get(operation);
-    if (series === undefined) {
-      series = new StoreSeries(
-        this.storeOperations.labels(operation, 'ok'),
-        this.storeOperations.labels(operation, 'error'),
-        this.storeDuration.labels(operation),
-      );
-      this.#storeSeries.set(operation, series);
-    }
-    return series;
+    return new StoreSeries(
+      this.storeOperations.labels(operation, 'ok'),
+      this.storeOperations.labels(operation, 'error'),
+      this.storeDuration.labels(operation),
+    );
   }
 
   /** One answered request (`route` a name, never a path: the label sets are few). */

@@ -36,7 +36,7 @@ interface Exported {
   aggregator: 'sum';
 }
 
-export interface MetricOptions<L extends string> {
+interface MetricOptions<L extends string> {
   name: string;
   help: string;
   labelNames: readonly L[];

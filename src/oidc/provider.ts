@@ -37,7 +37,7 @@ import { interactionPolicyWithFreshDeviceSignIn, USER_CODE_CHARSET, USER_CODE_MA
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages.js';
 import { checkSelfAssertedMetadata, isSelfAsserted, registrationFeatures } from './registration-policy.js';
 import { limitedRoutes } from './limited-routes.js';
-import { providerRoutes } from './route-matcher.js';
+import { registerProviderRoutes } from './route-matcher.js';
 import { checkResourceServerMetadata, introspectionAllowed, RESOURCE_SERVER, revocationAllowed } from './token-policies.js';
 
 export interface ProviderOptions {
@@ -201,7 +201,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   pinOrigin(provider, config.issuer);
   resolveClientAddress(provider, config.trustProxy);
   provider.use(hsts(config.issuer));
-  const routes = providerRoutes(provider, { enableHttpPostMethods: configuration.enableHttpPostMethods === true });
+  const routes = registerProviderRoutes(provider, { enableHttpPostMethods: configuration.enableHttpPostMethods === true });
   if (options.rateLimiter) {
     // First, before any other work: a refused request costs one count.
     provider.use(limitedRoutes(options.rateLimiter, routes));

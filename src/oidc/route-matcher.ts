@@ -200,17 +200,22 @@ const DISCOVERY_PATHS = ['/.well-known/oauth-authorization-server', '/.well-know
  * The matcher for the routes `provider` has, at the paths it has them
  * (provider.pathFor; a route of a disabled feature is left out). One per
  * provider, so that every user of it (limits, sign-in hooks, metrics) shares
- * its per-request answer; the first call decides `enableHttpPostMethods`
- * (createProvider's, which knows the configuration).
+ * its per-request answer: createProvider, which knows the configuration,
+ * builds it (registerProviderRoutes); the others look it up (providerRoutes).
  */
-const matchers = new WeakMap<Provider, RouteMatcher>();
+// On the provider itself, under a registered symbol: a module loaded twice (a test runner's loader) still finds it.
+const MATCHER = Symbol.for('siwe-idp.provider-routes');
 
-export function providerRoutes(provider: Provider, options: { enableHttpPostMethods?: boolean } = {}): RouteMatcher {
-  let matcher = matchers.get(provider);
-  if (matcher === undefined) {
-    matcher = buildMatcher(provider, options.enableHttpPostMethods === true);
-    matchers.set(provider, matcher);
-  }
+export function registerProviderRoutes(provider: Provider, options: { enableHttpPostMethods: boolean }): RouteMatcher {
+  const matcher = buildMatcher(provider, options.enableHttpPostMethods);
+  Object.defineProperty(provider, MATCHER, { value: matcher });
+  return matcher;
+}
+
+/** The matcher createProvider registered for `provider`. */
+export function providerRoutes(provider: Provider): RouteMatcher {
+  const matcher = (provider as unknown as Record<symbol, RouteMatcher | undefined>)[MATCHER];
+  if (matcher === undefined) throw new Error('providerRoutes: this provider was not made by createProvider');
   return matcher;
 }
 

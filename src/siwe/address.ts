@@ -5,8 +5,8 @@ const encoder = new TextEncoder();
 
 /**
  * The checksummed forms of the addresses seen last, by lowercase hex: one
- * sign-in checksums its address several times (the message's address, the
- * recovered signer, then findAccount for each token issued), and a Keccak-256
+ * sign-in checksums its address several times (the message's address when it
+ * is parsed, then findAccount for each token issued), and a Keccak-256
  * through the native addon costs more than the lookup. Bounded: past
  * RECENT_MAX the oldest is dropped.
  */

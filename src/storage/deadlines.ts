@@ -34,34 +34,21 @@ export class Deadlines {
    */
   bound<T>(operation: Promise<T>, mapError: (error: unknown) => Error): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const entry: Pending = {
-        deadline: performance.now() + this.#boundMs,
-        fail: (error) => {
-          if (settled) return;
-          settled = true;
-          reject(mapError(error));
-        },
-      };
+      // A promise settles once: whichever of the outcome and the deadline comes second changes nothing.
+      const entry: Pending = { deadline: performance.now() + this.#boundMs, fail: (error) => reject(mapError(error)) };
       this.#pending.add(entry);
       this.#timer ??= setInterval(() => this.#expire(), this.#tickMs).unref();
       operation.then(
         (value) => {
-          this.#settle(entry);
-          if (settled) return;
-          settled = true;
+          this.#pending.delete(entry);
           resolve(value);
         },
         (error: unknown) => {
-          this.#settle(entry);
+          this.#pending.delete(entry);
           entry.fail(error);
         },
       );
     });
-  }
-
-  #settle(entry: Pending): void {
-    this.#pending.delete(entry);
   }
 
   #expire(): void {
@@ -74,7 +61,7 @@ export class Deadlines {
     // Every call has the same bound: in start order (the set's), deadlines only grow.
     for (const entry of this.#pending) {
       if (entry.deadline > now) break;
-      this.#settle(entry);
+      this.#pending.delete(entry);
       entry.fail(new Error(`no reply within ${this.#boundMs} ms`));
     }
   }

@@ -22,13 +22,10 @@ export interface KeyvRecord<T> {
 }
 
 /** A stored `{ value, expires }` as a record, or undefined when it holds no value or is past its `expires`. */
-export function liveRecord<T>(
-  data: { value?: T; expires?: number | null } | undefined | null,
-  now = Date.now(),
-): KeyvRecord<T> | undefined {
+export function liveRecord<T>(data: { value?: T; expires?: number | null } | undefined | null): KeyvRecord<T> | undefined {
   if (data === undefined || data === null || data.value === undefined) return undefined;
   const expires = typeof data.expires === 'number' ? data.expires : undefined;
-  if (expires !== undefined && expires <= now) return undefined;
+  if (expires !== undefined && expires <= Date.now()) return undefined;
   return { value: data.value, expires };
 }
 
@@ -50,7 +47,7 @@ export class KeyvRecords {
   }
 
   /** The record in a stored string, or undefined when it is unreadable or past its `expires` (Redis may keep a key a few ms longer). */
-  decode<T>(raw: string, now = Date.now()): KeyvRecord<T> | undefined {
-    return liveRecord(deserialize<T>(raw) as { value?: T; expires?: number | null } | undefined, now);
+  decode<T>(raw: string): KeyvRecord<T> | undefined {
+    return liveRecord(deserialize<T>(raw) as { value?: T; expires?: number | null } | undefined);
   }
 }
