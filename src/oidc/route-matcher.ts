@@ -196,6 +196,9 @@ const PROVIDER_ROUTES: ReadonlyArray<readonly [string, readonly string[], string
 
 const DISCOVERY_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];
 
+// On the provider itself, under a registered symbol: a module loaded twice (a test runner's loader) still finds it.
+const MATCHER = Symbol.for('siwe-idp.provider-routes');
+
 /**
  * The matcher for the routes `provider` has, at the paths it has them
  * (provider.pathFor; a route of a disabled feature is left out). One per
@@ -203,9 +206,6 @@ const DISCOVERY_PATHS = ['/.well-known/oauth-authorization-server', '/.well-know
  * its per-request answer: createProvider, which knows the configuration,
  * builds it (registerProviderRoutes); the others look it up (providerRoutes).
  */
-// On the provider itself, under a registered symbol: a module loaded twice (a test runner's loader) still finds it.
-const MATCHER = Symbol.for('siwe-idp.provider-routes');
-
 export function registerProviderRoutes(provider: Provider, options: { enableHttpPostMethods: boolean }): RouteMatcher {
   const matcher = buildMatcher(provider, options.enableHttpPostMethods);
   Object.defineProperty(provider, MATCHER, { value: matcher });
